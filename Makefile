@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The KHO/LUO patch series on the pinned Linux 7.3 base. See README.md.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all help deps base tree export kernel kunit selftests hygiene check demo clean distclean
+
+all: help
+
+help:
+	@echo "make demo       build the patched kernel and watch a live update in QEMU"
+	@echo "make check      every test: series hygiene, KUnit, kexec selftests"
+	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
+	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
+	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
+	@echo "make kunit | selftests | hygiene    one stage of 'make check'"
+	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make clean      remove build/ and out/ (the caches stay)"
+
+deps:
+	@$(S)/deps.sh
+
+base: deps
+	@$(S)/fetch-base.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+kernel: tree
+	@$(S)/kernel.sh
+
+kunit: tree
+	@$(S)/kunit.sh
+
+selftests: kernel
+	@$(S)/selftests.sh $(T)
+
+hygiene: deps
+	@$(S)/check-series.sh
+
+check: deps
+	@$(S)/check.sh
+
+demo: kernel
+	@$(S)/demo.sh
+
+clean:
+	rm -rf build out
+
+distclean: clean
+	rm -rf "$${KHO_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/kho-luo-series}"

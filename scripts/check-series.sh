@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Series hygiene: every patch of patches/series applies, in order, to the
+# pinned base, and scripts/checkpatch.pl --strict reports no error, warning or
+# check on it, except what config/checkpatch.allow accepts with a reason.
+# One test per patch; writes "PASSED FAILED" to $BUILD/results/hygiene.
+
+. "$(dirname "$0")/lib.sh"
+
+"$TOP/scripts/fetch-base.sh"
+res=$BUILD/results
+mkdir -p "$res"
+rm -f "$res/hygiene"
+
+# Apply into a scratch index of the base repository: no checkout, no refs.
+idx=$(mktemp)
+trap 'rm -f "$idx"' EXIT
+GIT_INDEX_FILE=$idx git -C "$BASE_REPO" read-tree base
+
+pass=0 fail=0
+while read -r p; do
+	case "$p" in ''|'#'*) continue ;; esac
+	f=$TOP/patches/$p
+	if [ ! -f "$f" ] || ! GIT_INDEX_FILE=$idx git -C "$BASE_REPO" apply --cached "$f" 2>"$idx.err"; then
+		echo "not ok - $p: does not apply"; sed 's/^/    /' "$idx.err" 2>/dev/null
+		fail=$((fail + 1))
+		continue
+	fi
+	out=$(cd "$TREE" && scripts/checkpatch.pl --strict --terse --show-types --no-summary \
+		--no-color "$f" 2>&1 || true)
+	bad=$(while IFS= read -r l; do
+		t=$(sed -n 's/^[^:]*:[0-9]*: [A-Z]*:\([A-Z0-9_]*\):.*/\1/p' <<<"$l")
+		[ -z "$t" ] && t=$(sed -n 's/^[^:]*: [A-Z]*:\([A-Z0-9_]*\):.*/\1/p' <<<"$l")
+		ok=0
+		while read -r at ag _; do
+			case "$at" in ''|'#'*) continue ;; esac
+			# shellcheck disable=SC2053
+			[ "$at" = "$t" ] && [[ $p == $ag ]] && ok=1
+		done <"$TOP/config/checkpatch.allow"
+		[ "$ok" = 1 ] || printf '%s\n' "$l"
+	done <<<"$out" | grep -v '^$' || true)
+	if [ -n "$bad" ]; then
+		echo "not ok - $p: checkpatch --strict"; sed 's/^/    /' <<<"$bad"
+		fail=$((fail + 1))
+	else
+		echo "ok - $p: applies, checkpatch --strict clean"
+		pass=$((pass + 1))
+	fi
+done <"$TOP/patches/series"
+rm -f "$idx.err"
+echo "$pass $fail" >"$res/hygiene"
+msg "hygiene: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test, in order, each stage run even when an earlier one
+# failed (as far as it can run): series hygiene, the tree, KUnit, the kexec
+# selftests. Ends with "N passed, N failed" over every patch checked, every
+# KUnit case and every kexec test, and exits non-zero on any failure.
+
+. "$(dirname "$0")/lib.sh"
+
+res=$BUILD/results
+rm -rf "$res"
+mkdir -p "$res"
+t0=$(date +%s)
+
+stage() { printf '\n=== %s\n' "$*"; }
+
+stage "series hygiene (apply to the base, checkpatch --strict)"
+"$TOP/scripts/check-series.sh" || true
+
+stage "tree: base + series"
+tree_ok=1
+"$TOP/scripts/tree.sh" || tree_ok=0
+
+if [ "$tree_ok" = 1 ]; then
+	stage "KUnit (kunit.py build, QEMU $QEMU_ACCEL, kunit.py parse)"
+	"$TOP/scripts/kunit.sh" || true
+
+	stage "kexec selftests (vmtest.sh)"
+	if "$TOP/scripts/kernel.sh"; then
+		"$TOP/scripts/selftests.sh" || true
+	else
+		echo "not ok - kernel build failed"
+	fi
+fi
+
+stage "summary"
+pass=0 fail=0
+for s in hygiene kunit selftests; do
+	if [ -f "$res/$s" ]; then
+		read -r p f <"$res/$s"
+	else
+		p=0 f=1	# the stage could not run: that is a failure
+	fi
+	printf '%-10s %4d passed, %d failed\n' "$s" "$p" "$f"
+	pass=$((pass + p)) fail=$((fail + f))
+done
+echo "wall time: $(( $(date +%s) - t0 )) s"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

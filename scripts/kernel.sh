@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel.sh [TREE [OUT]]: build the x86_64 bzImage used by the kexec
+# selftests and the demo, out of tree and incrementally.
+#
+# The configuration is exactly the one upstream's
+# tools/testing/selftests/liveupdate/vmtest.sh writes (config.x86_64, then
+# config, then olddefconfig), read from the tree being built: vmtest.sh is
+# later pointed at the same directory, rewrites the same .config and finds the
+# kernel up to date.
+
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:-$TREE}
+out=${2:-$BUILD/kernel}
+st=$tree/tools/testing/selftests/liveupdate
+
+mkdir -p "$out"
+cat "$st/config.x86_64" "$st/config" >"$out/.config"
+make -s -C "$tree" O="$out" ARCH=x86 olddefconfig
+while read -r opt; do
+	case "$opt" in ''|'#'*) continue ;; esac
+	grep -qx -- "$opt" "$out/.config" || die "$opt is missing from $out/.config"
+done < <(cat "$st/config.x86_64" "$st/config")
+
+msg "building $(basename "$out") ($tree) with -j$JOBS"
+make -s -C "$tree" O="$out" ARCH=x86 -j"$JOBS" bzImage
+msg "built $out/arch/x86/boot/bzImage"

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the scripts of this repository; sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../base.pin
+. "$TOP/base.pin"
+
+# Download, unpacked base and compiler cache live outside the clone, so that
+# a fresh clone on the same machine reuses them.
+CACHE_DIR=${KHO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kho-luo-series}
+BUILD=${KHO_BUILD_DIR:-$TOP/build}
+TREE=$BUILD/linux
+JOBS=${JOBS:-$(nproc)}
+
+if [ -n "${BASE_VERSION_OVERRIDE:-}" ]; then
+	BASE_VERSION=$BASE_VERSION_OVERRIDE
+	BASE_SHA256=${BASE_SHA256_OVERRIDE:-}
+fi
+BASE_REPO=$CACHE_DIR/base/$BASE_PACKAGE-$BASE_VERSION
+
+# Compile through ccache when it is there, via a masquerade directory so that
+# the command lines Kbuild records stay plain "gcc ..." (vmtest.sh builds in
+# the same directory without knowing about ccache).
+if command -v ccache >/dev/null 2>&1; then
+	mkdir -p "$CACHE_DIR/ccache-bin"
+	for c in gcc cc; do
+		[ -e "$CACHE_DIR/ccache-bin/$c" ] ||
+			ln -sf "$(command -v ccache)" "$CACHE_DIR/ccache-bin/$c"
+	done
+	export PATH="$CACHE_DIR/ccache-bin:$PATH"
+	export CCACHE_DIR=$CACHE_DIR/ccache
+	export CCACHE_BASEDIR=$TOP
+	export CCACHE_NOHASHDIR=true
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+fi
+
+# QEMU runs under TCG: on these machines a KVM guest hangs at boot.
+# QEMU_ACCEL=kvm opts in.
+QEMU_ACCEL=${QEMU_ACCEL:-tcg}
+
+msg() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
