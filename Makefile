@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit selftests hygiene check demo clean distclean
+.PHONY: all help deps base tree export kernel kunit selftests hygiene bisect cross check demo clean distclean
 
 all: help
 
@@ -15,7 +15,7 @@ help:
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
 	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
-	@echo "make kunit | selftests | hygiene    one stage of 'make check'"
+	@echo "make hygiene | kunit | selftests | bisect | cross   one stage of 'make check'"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build/ and out/ (the caches stay)"
 
@@ -42,6 +42,13 @@ selftests: kernel
 
 hygiene: deps
 	@$(S)/check-series.sh
+
+bisect: tree
+	@$(S)/bisect-build.sh
+
+cross: kernel
+	@test -f build/base-kernel/bzImage || $(S)/bisect-build.sh
+	@$(S)/cross-kexec.sh $(T)
 
 check: deps
 	@$(S)/check.sh

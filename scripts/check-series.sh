@@ -27,7 +27,9 @@ while read -r p; do
 		fail=$((fail + 1))
 		continue
 	fi
-	out=$(cd "$TREE" && scripts/checkpatch.pl --strict --terse --show-types --no-summary \
+	# checkpatch runs scripts/spdxcheck.py through "env python3": make that
+	# Debian's python3, which has python3-ply and python3-git.
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --terse --show-types --no-summary \
 		--no-color "$f" 2>&1 || true)
 	bad=$(while IFS= read -r l; do
 		t=$(sed -n 's/^[^:]*:[0-9]*: [A-Z]*:\([A-Z0-9_]*\):.*/\1/p' <<<"$l")

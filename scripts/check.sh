@@ -3,8 +3,11 @@
 #
 # make check: every test, in order, each stage run even when an earlier one
 # failed (as far as it can run): series hygiene, the tree, KUnit, the kexec
-# selftests. Ends with "N passed, N failed" over every patch checked, every
-# KUnit case and every kexec test, and exits non-zero on any failure.
+# selftests, the build of every patch (with W=1 and sparse on the files the
+# series touches), and the live update from the unpatched base kernel into
+# the patched one. Ends with "N passed, N failed" over every patch checked,
+# every patch built, every KUnit case and every kexec test, and exits
+# non-zero on any failure.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -27,16 +30,29 @@ if [ "$tree_ok" = 1 ]; then
 	"$TOP/scripts/kunit.sh" || true
 
 	stage "kexec selftests (vmtest.sh)"
+	kernel_ok=1
 	if "$TOP/scripts/kernel.sh"; then
 		"$TOP/scripts/selftests.sh" || true
 	else
+		kernel_ok=0
 		echo "not ok - kernel build failed"
+	fi
+
+	stage "every patch builds (W=1 and sparse on the touched files)"
+	bisect_ok=1
+	"$TOP/scripts/bisect-build.sh" || bisect_ok=0
+
+	stage "live update from the unpatched base kernel into the patched kernel"
+	if [ "$kernel_ok" = 1 ] && [ -f "$BUILD/base-kernel/bzImage" ]; then
+		"$TOP/scripts/cross-kexec.sh" || true
+	else
+		echo "not ok - no base or patched kernel to run"
 	fi
 fi
 
 stage "summary"
 pass=0 fail=0
-for s in hygiene kunit selftests; do
+for s in hygiene kunit selftests bisect cross; do
 	if [ -f "$res/$s" ]; then
 		read -r p f <"$res/$s"
 	else

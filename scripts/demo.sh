@@ -6,10 +6,11 @@
 # kernel, retrieve and verify every byte, and print a report.
 #
 # The guest side is demo/luo_demo.c, run by upstream's selftest init
-# (tools/testing/selftests/liveupdate/init.c) exactly like a kexec selftest;
-# the initramfs is laid out as vmtest.sh lays it out.
+# (tools/testing/selftests/liveupdate/init.c) exactly like a kexec selftest
+# (scripts/initrd.sh).
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/initrd.sh"
 
 st=$TREE/tools/testing/selftests/liveupdate
 kbuild=$BUILD/kernel
@@ -18,33 +19,11 @@ kernel=$kbuild/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel'"
 
 rm -rf "$ws"
-mkdir -p "$ws"
-make -s -C "$TREE" O="$kbuild" ARCH=x86 headers_install INSTALL_HDR_PATH="$ws/usr"
-
-cc_nolibc=(gcc -static -nostdinc -nostdlib -I "$ws/usr/include" -I "$TREE/tools/include/nolibc")
-"${cc_nolibc[@]}" -O2 -I "$st/lib/include" -o "$ws/test_binary" \
-	"$TOP/demo/luo_demo.c" "$st/lib/lu_utils.c"
-"${cc_nolibc[@]}" -s -Os -fno-asynchronous-unwind-tables -fno-ident \
-	-fno-stack-protector -o "$ws/init" "$st/init.c"
-
-common="dir /dev 0755 0 0
-dir /proc 0755 0 0
-dir /debugfs 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-file /init $ws/init 0755 0 0
-file /test_binary $ws/test_binary 0755 0 0"
-printf '%s\n' "$common" >"$ws/cpio_list_inner"
-"$kbuild/usr/gen_init_cpio" "$ws/cpio_list_inner" >"$ws/inner_initrd.cpio"
-printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n' \
-	"$common" "$kernel" "$ws/inner_initrd.cpio" >"$ws/cpio_list"
-"$kbuild/usr/gen_init_cpio" "$ws/cpio_list" >"$ws/initrd.cpio"
+luo_initrd "$ws" "$kernel" "$st" "$TOP/demo/luo_demo.c"
 
 msg "demo: booting $(basename "$kernel") in QEMU (-accel $QEMU_ACCEL), live update, verify"
 start=$(date +%s.%N)
-timeout "${DEMO_TIMEOUT:-180}" qemu-system-x86_64 -m 1G -smp 2 -no-reboot -nographic \
-	-nodefaults -accel "$QEMU_ACCEL" -serial file:"$ws/serial.log" \
-	-append "console=ttyS0 liveupdate=on panic=-1" \
-	-kernel "$kernel" -initrd "$ws/initrd.cpio" </dev/null || true
+luo_qemu "$kernel" "$ws/initrd.cpio" "$ws/serial.log" "${DEMO_TIMEOUT:-180}"
 host=$(echo "$(date +%s.%N) - $start" | bc)
 
 kver=$(strings "$kernel" | grep -m1 -o '^[0-9][0-9.]*[^ ]* ([^)]*)' || true)

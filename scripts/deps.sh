@@ -10,7 +10,7 @@ pkgs=(
 	gcc make libc6-dev binutils flex bison bc libelf-dev libssl-dev
 	python3 perl git xz-utils rsync cpio dpkg apt
 	qemu-system-x86 qemu-system-data
-	ccache sparse
+	ccache sparse python3-ply python3-git
 )
 
 missing=()

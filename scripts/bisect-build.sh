@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the kernel at the base and at every patch of the series, in order,
+# and name the first patch that does not build. The configuration is the
+# selftest kernel's (scripts/kernel.sh). At every step the files the series
+# touches (kernel/liveupdate/, lib/test_kho.c, which that configuration leaves
+# out, and the mm/ users of KHO) are compiled again with W=1 and sparse
+# (C=2, scripts/sparse.sh): a warning there fails the step.
+#
+# The walk checks out each commit in build/linux itself (so that ccache
+# shares objects with the other builds, which use the same source path) and
+# goes back to the branch at the end. The base step's bzImage is kept as
+# $BUILD/base-kernel/bzImage: the unpatched kernel of the cross-kernel test.
+# Writes "PASSED FAILED" to $BUILD/results/bisect.
+
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/bisect
+res=$BUILD/results
+logs=$BUILD/logs/bisect
+mkdir -p "$out" "$res" "$logs" "$BUILD/base-kernel"
+rm -f "$res/bisect"
+g() { git -C "$TREE" "$@"; }
+
+[ -z "$(g status --porcelain --untracked-files=no)" ] ||
+	die "$TREE has uncommitted edits: commit or stash them first"
+branch=$(g symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
+trap 'g checkout -q -f "$branch"' EXIT
+
+# The base, then every commit after the (empty) cover letter.
+mapfile -t commits < <(g rev-list --reverse "$(g rev-parse cover)..$branch")
+commits=(base "${commits[@]}")
+
+sparse=$("$TOP/scripts/sparse.sh") || die "no usable sparse"
+checked=(kernel/liveupdate/ lib/test_kho.o mm/memfd_luo.o mm/memblock.o)
+
+pass=0 fail=0 n=0
+for c in "${commits[@]}"; do
+	g checkout -q --detach "$c"
+	subj=$(g log -1 --format=%s)
+	name=$( [ "$c" = base ] && echo "base" || printf '%04d' "$n")
+	log=$logs/$name.log
+	start=$(date +%s)
+	warn=
+	if "$TOP/scripts/kernel.sh" "$TREE" "$out" >"$log" 2>&1 &&
+	   make -s -C "$TREE" O="$out" ARCH=x86 -j"$JOBS" W=1 C=2 CHECK="$sparse" \
+		"${checked[@]}" >"$log.checks" 2>&1 &&
+	   ! warn=$(grep -E 'warning:|error:' "$log.checks"); then
+		pass=$((pass + 1))
+		echo "ok - builds: $name $subj ($(( $(date +%s) - start ))s)"
+		[ "$c" = base ] && cp "$out/arch/x86/boot/bzImage" "$BUILD/base-kernel/bzImage"
+	else
+		fail=$((fail + 1))
+		if [ -n "$warn" ]; then
+			echo "not ok - W=1/sparse warnings: $name $subj"
+			sed 's/^/    /' <<<"$warn"
+		else
+			echo "not ok - does not build: $name $subj (log: $log)"
+			cat "$log" "$log.checks" 2>/dev/null | grep -m 10 -E 'error|Error' | sed 's/^/    /'
+		fi
+		echo "first patch that fails: $name $subj"
+		break
+	fi
+	n=$((n + 1))
+done
+echo "$pass $fail" >"$res/bisect"
+msg "bisect build: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by demo.sh and cross-kexec.sh, after lib.sh.
+#
+# luo_initrd WS NEXT_KERNEL SRC_DIR TEST_C...: build WS/initrd.cpio laid out
+# as upstream's tools/testing/selftests/liveupdate/vmtest.sh lays it out: the
+# selftest init (SRC_DIR/init.c) runs /test_binary (TEST_C... linked with
+# SRC_DIR/lib/lu_utils.c, built with nolibc) as stage 1, kexec-loads
+# /kernel with /initrd.img (init and test binary again) and reboots into it for
+# stage 2. NEXT_KERNEL is the kernel kexec'ed into; it may differ from the one
+# QEMU boots, which vmtest.sh cannot do. Headers come from $BUILD/kernel.
+
+luo_initrd() {
+	local ws=$1 next=$2 src=$3
+	shift 3
+	local root
+	root=$(cd "$src/../../../.." && pwd)	# the kernel tree SRC_DIR is in
+	mkdir -p "$ws"
+	make -s -C "$TREE" O="$BUILD/kernel" ARCH=x86 headers_install INSTALL_HDR_PATH="$ws/usr"
+	local cc=(gcc -static -nostdinc -nostdlib -I "$ws/usr/include" -I "$root/tools/include/nolibc")
+	"${cc[@]}" -O2 -I "$src/lib/include" -o "$ws/test_binary" "$@" "$src/lib/lu_utils.c"
+	"${cc[@]}" -s -Os -fno-asynchronous-unwind-tables -fno-ident \
+		-fno-stack-protector -o "$ws/init" "$src/init.c"
+
+	local common="dir /dev 0755 0 0
+dir /proc 0755 0 0
+dir /debugfs 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+file /init $ws/init 0755 0 0
+file /test_binary $ws/test_binary 0755 0 0"
+	printf '%s\n' "$common" >"$ws/cpio_list_inner"
+	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list_inner" >"$ws/inner_initrd.cpio"
+	printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n' \
+		"$common" "$next" "$ws/inner_initrd.cpio" >"$ws/cpio_list"
+	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list" >"$ws/initrd.cpio"
+}
+
+# luo_qemu KERNEL INITRD SERIAL TIMEOUT: boot as vmtest.sh does (TCG unless
+# QEMU_ACCEL says otherwise), serial console to SERIAL.
+luo_qemu() {
+	timeout "$4" qemu-system-x86_64 -m 1G -smp 2 -no-reboot -nographic -nodefaults \
+		-accel "$QEMU_ACCEL" -serial file:"$3" \
+		-append "console=ttyS0 liveupdate=on panic=-1" \
+		-kernel "$1" -initrd "$2" </dev/null >/dev/null 2>&1 || true
+}
