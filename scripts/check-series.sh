@@ -13,6 +13,11 @@ res=$BUILD/results
 mkdir -p "$res"
 rm -f "$res/hygiene"
 
+# checkpatch.pl and its data files come from the base tree, which exists
+# before build/linux does.
+checkpatch=$BASE_REPO/scripts/checkpatch.pl
+[ -x "$checkpatch" ] || die "no $checkpatch"
+
 # Apply into a scratch index of the base repository: no checkout, no refs.
 idx=$(mktemp)
 trap 'rm -f "$idx"' EXIT
@@ -28,9 +33,16 @@ while read -r p; do
 		continue
 	fi
 	# checkpatch runs scripts/spdxcheck.py through "env python3": make that
-	# Debian's python3, which has python3-ply and python3-git.
-	out=$(cd "$TREE" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --terse --show-types --no-summary \
-		--no-color "$f" 2>&1 || true)
+	# Debian's python3, which has python3-ply and python3-git. It exits 1
+	# when it reports something; anything else means it did not run.
+	rc=0
+	out=$(cd "$BASE_REPO" && PATH=/usr/bin:$PATH "$checkpatch" --strict --terse \
+		--show-types --no-summary --no-color "$f" 2>&1) || rc=$?
+	if [ "$rc" -gt 1 ]; then
+		echo "not ok - $p: checkpatch.pl did not run (exit $rc)"; sed 's/^/    /' <<<"$out"
+		fail=$((fail + 1))
+		continue
+	fi
 	bad=$(while IFS= read -r l; do
 		t=$(sed -n 's/^[^:]*:[0-9]*: [A-Z]*:\([A-Z0-9_]*\):.*/\1/p' <<<"$l")
 		[ -z "$t" ] && t=$(sed -n 's/^[^:]*: [A-Z]*:\([A-Z0-9_]*\):.*/\1/p' <<<"$l")
