@@ -5,13 +5,15 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit selftests hygiene bisect cross check demo clean distclean
+.PHONY: all help deps base tree export kernel kunit selftests hygiene bisect cross check demo bench clean distclean
 
 all: help
 
 help:
 	@echo "make demo       build the patched kernel and watch a live update in QEMU"
-	@echo "make check      every test: series hygiene, KUnit, kexec selftests"
+	@echo "make check      every test: series hygiene, KUnit, kexec selftests, per-patch"
+	@echo "                builds, unpatched-to-patched live update"
+	@echo "make bench      live update at scale: unpatched vs patched kernel, one table"
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
 	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
@@ -55,6 +57,10 @@ check: deps
 
 demo: kernel
 	@$(S)/demo.sh
+
+bench: kernel
+	@test -f build/base-kernel/bzImage || $(S)/bisect-build.sh
+	@$(S)/bench.sh
 
 clean:
 	rm -rf build out

@@ -15,11 +15,14 @@ luo_initrd() {
 	local root
 	root=$(cd "$src/../../../.." && pwd)	# the kernel tree SRC_DIR is in
 	mkdir -p "$ws"
-	make -s -C "$TREE" O="$BUILD/kernel" ARCH=x86 headers_install INSTALL_HDR_PATH="$ws/usr"
+	# Every step is checked: callers may run this where errexit is off.
+	make -s -C "$TREE" O="$BUILD/kernel" ARCH=x86 headers_install \
+		INSTALL_HDR_PATH="$ws/usr" || return 1
 	local cc=(gcc -static -nostdinc -nostdlib -I "$ws/usr/include" -I "$root/tools/include/nolibc")
-	"${cc[@]}" -O2 -I "$src/lib/include" -o "$ws/test_binary" "$@" "$src/lib/lu_utils.c"
+	"${cc[@]}" -O2 -I "$src/lib/include" -o "$ws/test_binary" "$@" "$src/lib/lu_utils.c" ||
+		return 1
 	"${cc[@]}" -s -Os -fno-asynchronous-unwind-tables -fno-ident \
-		-fno-stack-protector -o "$ws/init" "$src/init.c"
+		-fno-stack-protector -o "$ws/init" "$src/init.c" || return 1
 
 	local common="dir /dev 0755 0 0
 dir /proc 0755 0 0
@@ -28,17 +31,17 @@ nod /dev/console 0600 0 0 c 5 1
 file /init $ws/init 0755 0 0
 file /test_binary $ws/test_binary 0755 0 0"
 	printf '%s\n' "$common" >"$ws/cpio_list_inner"
-	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list_inner" >"$ws/inner_initrd.cpio"
+	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list_inner" >"$ws/inner_initrd.cpio" || return 1
 	printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n' \
 		"$common" "$next" "$ws/inner_initrd.cpio" >"$ws/cpio_list"
-	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list" >"$ws/initrd.cpio"
+	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list" >"$ws/initrd.cpio" || return 1
 }
 
-# luo_qemu KERNEL INITRD SERIAL TIMEOUT: boot as vmtest.sh does (TCG unless
-# QEMU_ACCEL says otherwise), serial console to SERIAL.
+# luo_qemu KERNEL INITRD SERIAL TIMEOUT [CMDLINE...]: boot as vmtest.sh does
+# (TCG unless QEMU_ACCEL says otherwise), serial console to SERIAL.
 luo_qemu() {
 	timeout "$4" qemu-system-x86_64 -m 1G -smp 2 -no-reboot -nographic -nodefaults \
 		-accel "$QEMU_ACCEL" -serial file:"$3" \
-		-append "console=ttyS0 liveupdate=on panic=-1" \
+		-append "console=ttyS0 liveupdate=on panic=-1${5:+ $5}" \
 		-kernel "$1" -initrd "$2" </dev/null >/dev/null 2>&1 || true
 }
