@@ -13,7 +13,8 @@
 # Prints one table: both sides, unpatched/patched ratios, and each side's
 # growth factor from the smallest to the largest size, plus the preserved
 # metadata pages per 1,000 sessions and files, from the memory the new kernel
-# keeps reserved (MemTotal) at the smallest and the largest size.
+# keeps reserved (MemTotal) at the smallest and the largest size, and the cost
+# per create/preserve in the first and the last eighth of the largest run.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/initrd.sh"
@@ -83,6 +84,8 @@ for line in open(path):
     kv = dict(x.split('=') for x in f[4:])
     v = {k: float(x) for k, x in kv.items()}
     v['create_ms'] = v.pop('create_us') / 1000
+    v['first8_us'] = v.pop('first8_ns') / 1000
+    v['last8_us'] = v.pop('last8_ns') / 1000
     v['retrieve_ms'] = v.pop('retrieve_us') / 1000
     r[(side, files, n, rnd)] = v
 
@@ -119,6 +122,10 @@ for files, what in ((0, 'sessions'), (1, 'files in one session')):
         out.append(pages)
     print(f"{'preserved metadata pages / 1,000':34}{'':7}{out[0]:>12.1f}{out[1]:>12.1f}"
           f"{'  patched/unpatched %.3f' % (out[1] / out[0] if out[0] else float('nan'))}")
+    for side in ('base', 'patched'):
+        v = r[(side, files, ns[-1], 0)]
+        print(f"  {side:9} create/preserve at {ns[-1]}, us per operation: first eighth "
+              f"{v['first8_us']:.1f}, last eighth {v['last8_us']:.1f} (x{v['last8_us'] / v['first8_us']:.2f}; linear time: x1)")
     for side in ('base', 'patched'):
         rr, cc = r[(side, files, ns[-1], 1)]['retrieve_ms'], r[(side, files, ns[-1], 0)]['retrieve_ms']
         print(f"  {side:9} random/creation order at {ns[-1]}: {rr / cc if cc else float('inf'):.2f}")
