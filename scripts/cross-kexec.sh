@@ -11,7 +11,9 @@
 # vmtest.sh always kexecs into the kernel it booted, so this script lays out
 # the same initramfs itself (scripts/initrd.sh), with the scenarios' sources
 # as they are in the base. A scenario passes when the serial log shows the
-# base kernel, then the patched kernel, then the scenario's "TEST PASSED".
+# base kernel, then the patched kernel, which reads the base's data as the
+# legacy component versions and drops nothing, then the scenario's
+# "TEST PASSED".
 # Writes "PASSED FAILED" to $BUILD/results/cross.
 
 . "$(dirname "$0")/lib.sh"
@@ -49,12 +51,18 @@ for t in "${scenarios[@]}"; do
 	ws=$ws_all/$t
 	luo_initrd "$ws" "$new" "$st" "$st/$t.c"
 	luo_qemu "$old" "$ws/initrd.cpio" "$ws/serial.log" "${CROSS_TIMEOUT:-60}"
-	# The order of events in the serial log: base boots, patched boots, pass.
-	order=$(tr -d '\r' <"$ws/serial.log" | awk -v o="Linux version $v_old " -v n="Linux version $v_new " '
+	# The order of events in the serial log: base boots, patched boots,
+	# reads the base's handover data as the legacy versions, pass.
+	legacy="no component versions in the handover FDT"
+	expect="base patched legacy passed "
+	order=$(tr -d '\r' <"$ws/serial.log" | awk -v o="Linux version $v_old " -v n="Linux version $v_new " \
+		-v l="$legacy" '
 		index($0, o) && !s { s = 1; print "base" }
 		index($0, n) && s == 1 { s = 2; print "patched" }
-		/TEST PASSED/ && s == 2 { s = 3; print "passed" }' | tr '\n' ' ')
-	if [ "$order" = "base patched passed " ]; then
+		index($0, l) && s == 2 { s = 3; print "legacy" }
+		/dropping its preserved state/ && s >= 2 { print "dropped" }
+		/TEST PASSED/ && s >= 2 { s = 4; print "passed" }' | tr '\n' ' ')
+	if [ "$order" = "$expect" ]; then
 		pass=$((pass + 1))
 		echo "ok - cross-kexec $t: $v_old -> $v_new: $(grep -a -m1 'TEST PASSED' "$ws/serial.log" | tr -d '\r')"
 	else
