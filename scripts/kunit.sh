@@ -20,10 +20,11 @@ msg "kunit: building with kunit.py (-j$JOBS)"
 	--kunitconfig="$TOP/config/kunit.kunitconfig" --jobs="$JOBS") >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; die "kunit: build failed (log: $out/build.log)"; }
 
+# kho=on: the outgoing block-set cases preserve memory through KHO.
 msg "kunit: running in QEMU (-accel $QEMU_ACCEL)"
 timeout "${KUNIT_TIMEOUT:-600}" qemu-system-x86_64 -nodefaults -m 1024 \
 	-kernel "$out/arch/x86/boot/bzImage" \
-	-append "kunit.enable=1 console=ttyS0 kunit_shutdown=reboot panic=-1" \
+	-append "kunit.enable=1 kho=on console=ttyS0 kunit_shutdown=reboot panic=-1" \
 	-no-reboot -nographic -accel "$QEMU_ACCEL" -bios qboot.rom \
 	-serial file:"$out/console.log" </dev/null >/dev/null 2>&1 || true
 
