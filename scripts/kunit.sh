@@ -20,11 +20,12 @@ msg "kunit: building with kunit.py (-j$JOBS)"
 	--kunitconfig="$TOP/config/kunit.kunitconfig" --jobs="$JOBS") >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; die "kunit: build failed (log: $out/build.log)"; }
 
-# kho=on: the outgoing block-set cases preserve memory through KHO.
+# kho=on: the outgoing block-set cases preserve memory through KHO;
+# liveupdate=on: the session cases register a test file handler.
 msg "kunit: running in QEMU (-accel $QEMU_ACCEL)"
 timeout "${KUNIT_TIMEOUT:-600}" qemu-system-x86_64 -nodefaults -m 1024 \
 	-kernel "$out/arch/x86/boot/bzImage" \
-	-append "kunit.enable=1 kho=on console=ttyS0 kunit_shutdown=reboot panic=-1" \
+	-append "kunit.enable=1 kho=on liveupdate=on console=ttyS0 kunit_shutdown=reboot panic=-1" \
 	-no-reboot -nographic -accel "$QEMU_ACCEL" -bios qboot.rom \
 	-serial file:"$out/console.log" </dev/null >/dev/null 2>&1 || true
 
@@ -50,5 +51,14 @@ if counts['PASS'] + counts['FAIL'] == 0:
 print(counts['PASS'], counts['FAIL'])
 PY
 read -r p f <"$res/kunit"
+# An oops or a WARN outside a test case's thread (in a worker, say) does not
+# fail the case that caused it: any in the console fails the run.
+if grep -aE 'BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|refcount_t:' \
+	"$out/console.log" >"$out/console.errors"; then
+	sed 's/^/    /' "$out/console.errors" >&2
+	f=$((f + 1))
+	echo "$p $f" >"$res/kunit"
+	msg "kunit: the console reports kernel errors (console: $out/console.log)"
+fi
 msg "kunit: $p passed, $f failed"
 [ "$f" = 0 ]
