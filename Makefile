@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit selftests hygiene bisect cross check demo bench clean distclean
+.PHONY: all help deps base tree export kernel kunit memblock selftests hygiene bisect cross check demo bench clean distclean
 
 all: help
 
@@ -17,7 +17,8 @@ help:
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
 	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
-	@echo "make hygiene | kunit | selftests | bisect | cross   one stage of 'make check'"
+	@echo "make hygiene | kunit | memblock | selftests | bisect | cross"
+	@echo "                one stage of 'make check'"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build/ and out/ (the caches stay)"
 
@@ -38,6 +39,9 @@ kernel: tree
 
 kunit: tree
 	@$(S)/kunit.sh
+
+memblock: tree
+	@$(S)/memblock-tests.sh
 
 selftests: kernel
 	@$(S)/selftests.sh $(T)

@@ -88,9 +88,15 @@ for line in open(path):
     v['last8_us'] = v.pop('last8_ns') / 1000
     v['retrieve_ms'] = v.pop('retrieve_us') / 1000
     r[(side, files, n, rnd)] = v
+for (side, files, n, rnd), v in list(r.items()):
+    o = r.get((side, files, n, 1 - rnd))
+    if o:
+        r[(side, files, n, None)] = {k: min(x, o[k]) for k, x in v.items()}
 
-cols = [('create/preserve', 0, 'create_ms'), ('boot to userspace', 0, 'boot_ms'),
-        ('boot to /dev/liveupdate ready', 0, 'ready_ms'),
+# Both runs of a size boot the same handover: boot times are the better of
+# the two (a single boot under TCG varies by up to 2x from run to run).
+cols = [('create/preserve', 0, 'create_ms'), ('boot to userspace, best of 2', None, 'boot_ms'),
+        ('boot to /dev/liveupdate ready', None, 'ready_ms'),
         ('retrieve+finish, creation order', 0, 'retrieve_ms'),
         ('retrieve+finish, random order', 1, 'retrieve_ms')]
 print(f'\nLive update at scale: unpatched {vold} vs patched {vnew}')

@@ -48,8 +48,9 @@ for c in "${commits[@]}"; do
 	start=$(date +%s)
 	warn=
 	if "$TOP/scripts/kernel.sh" "$TREE" "$out" >"$log" 2>&1 &&
-	   cp "$out/.config" "$chk/.config" &&
-	   make -s -C "$TREE" O="$chk" ARCH=x86 olddefconfig >"$log.checks" 2>&1 &&
+	   { cmp -s "$out/.config" "$chk/.config" ||
+	     { cp "$out/.config" "$chk/.config" &&
+	       make -s -C "$TREE" O="$chk" ARCH=x86 olddefconfig; }; } >"$log.checks" 2>&1 &&
 	   make -s -C "$TREE" O="$chk" ARCH=x86 -j"$JOBS" W=1 C=1 CHECK="$sparse" \
 		"${checked[@]}" >>"$log.checks" 2>&1 &&
 	   ! warn=$(grep -E 'warning:|error:' "$log.checks"); then

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: every test, in order, each stage run even when an earlier one
-# failed (as far as it can run): series hygiene, the tree, KUnit, the kexec
-# selftests, the build of every patch (with W=1 and sparse on the files the
-# series touches), and the live update from the unpatched base kernel into
-# the patched one. Ends with "N passed, N failed" over every patch checked,
-# every patch built, every KUnit case and every kexec test, and exits
-# non-zero on any failure.
+# failed (as far as it can run): series hygiene, the tree, KUnit, the
+# memblock simulator, the kexec selftests, the build of every patch (with
+# W=1 and sparse on the files the series touches), and the live update from
+# the unpatched base kernel into the patched one. Ends with "N passed, N
+# failed" over every patch checked, every patch built, every KUnit case,
+# every memblock simulator check and every kexec test, and exits non-zero on
+# any failure.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +29,9 @@ tree_ok=1
 if [ "$tree_ok" = 1 ]; then
 	stage "KUnit (kunit.py build, QEMU $QEMU_ACCEL, kunit.py parse)"
 	"$TOP/scripts/kunit.sh" || true
+
+	stage "memblock simulator (tools/testing/memblock)"
+	"$TOP/scripts/memblock-tests.sh" || true
 
 	stage "kexec selftests (vmtest.sh)"
 	kernel_ok=1
@@ -52,7 +56,7 @@ fi
 
 stage "summary"
 pass=0 fail=0
-for s in hygiene kunit selftests bisect cross; do
+for s in hygiene kunit memblock selftests bisect cross; do
 	if [ -f "$res/$s" ]; then
 		read -r p f <"$res/$s"
 	else

@@ -16,7 +16,8 @@ g() { git -C "$TREE" "$@"; }
 [ -z "$(g status --porcelain)" ] ||
 	die "$TREE has uncommitted edits or untracked files: commit them into the right patch first"
 
-cover=$(g rev-list --reverse base..HEAD | head -n 1)
+# sed, not head: head would leave rev-list to die of SIGPIPE under pipefail.
+cover=$(g rev-list --reverse base..HEAD | sed -n 1p)
 [ -n "$cover" ] || die "no cover-letter commit after base in $TREE"
 [ "$(g rev-parse "$cover^{tree}")" = "$(g rev-parse "base^{tree}")" ] ||
 	die "the first commit after base must be the empty cover-letter commit"

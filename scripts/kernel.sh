@@ -17,8 +17,21 @@ out=${2:-$BUILD/kernel}
 st=$tree/tools/testing/selftests/liveupdate
 
 mkdir -p "$out"
-cat "$st/config.x86_64" "$st/config" >"$out/.config"
-make -s -C "$tree" O="$out" ARCH=x86 olddefconfig
+# Configure again only when the fragments or a Kconfig file changed since the
+# last configuration: rewriting .config makes the next make resynchronise the
+# whole configuration, which the per-patch build (bisect-build.sh) would pay
+# at every patch.
+cat "$st/config.x86_64" "$st/config" >"$out/.config.fragments.new"
+if [ -f "$out/.config" ] && [ -f "$out/include/config/auto.conf" ] &&
+   cmp -s "$out/.config.fragments.new" "$out/.config.fragments" 2>/dev/null &&
+   [ -z "$(find "$tree" -path "$tree/.git" -prune -o \
+	     -name 'Kconfig*' -newer "$out/.config" -print -quit)" ]; then
+	rm -f "$out/.config.fragments.new"
+else
+	cp "$out/.config.fragments.new" "$out/.config"
+	mv "$out/.config.fragments.new" "$out/.config.fragments"
+	make -s -C "$tree" O="$out" ARCH=x86 olddefconfig
+fi
 while read -r opt; do
 	case "$opt" in ''|'#'*) continue ;; esac
 	grep -qx -- "$opt" "$out/.config" || die "$opt is missing from $out/.config"
