@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit memblock selftests hygiene bisect cross check demo bench clean distclean
+.PHONY: all help deps base tree export kernel kunit memblock selftests hygiene docs bisect cross check demo bench clean distclean
 
 all: help
 
@@ -17,7 +17,7 @@ help:
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
 	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
-	@echo "make hygiene | kunit | memblock | selftests | bisect | cross"
+	@echo "make hygiene | docs | kunit | memblock | selftests | bisect | cross"
 	@echo "                one stage of 'make check'"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build/ and out/ (the caches stay)"
@@ -49,11 +49,14 @@ selftests: kernel
 hygiene: deps
 	@$(S)/check-series.sh
 
+docs: tree
+	@$(S)/docs.sh
+
 bisect: tree
 	@$(S)/bisect-build.sh
 
 cross: kernel
-	@test -f build/base-kernel/bzImage || $(S)/bisect-build.sh
+	@test -f build/base-kernel/bzImage -a -f build/prev-kernel/bzImage || $(S)/bisect-build.sh
 	@$(S)/cross-kexec.sh $(T)
 
 check: deps

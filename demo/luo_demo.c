@@ -4,7 +4,9 @@
  *
  * Stage 1 (old kernel): create DEMO_SESSIONS LUO sessions, each holding
  * DEMO_FILES memfds of different sizes filled with a pattern derived from
- * (session, file, offset), then let init kexec into the new kernel.
+ * (session, file, offset), run the series' pre-flight tool
+ * (tools/kho/kho-preflight) on the kernel about to be kexec'ed and show its
+ * report, then let init kexec into the new kernel.
  * Stage 2 (new kernel): retrieve every session and file, compare every byte
  * with the pattern, finish the sessions and print a report.
  *
@@ -18,9 +20,14 @@
  * physical page after preservation, so the last write survives).
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,6 +104,60 @@ static void *map_memfd(int fd, unsigned long size, int prot)
 	return p;
 }
 
+/*
+ * The pre-flight check: what the next kernel (/kernel, the image init
+ * kexecs) will read of this kernel's handover, line by line in the report.
+ * Everything must be kept: the next kernel is this one.
+ */
+static void preflight(void)
+{
+	char *const argv[] = { "/kho-preflight", "/kernel", NULL };
+	char buf[4096], *line, *nl;
+	int fds[2], status;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (access(argv[0], X_OK)) {
+		ksft_print_msg("DEMO: pre-flight: no %s in the initrd, skipped\n", argv[0]);
+		return;
+	}
+	mkdir("/sys", 0755);
+	if (mount("sysfs", "/sys", "sysfs", 0, NULL) && errno != EBUSY)
+		fail_exit("mount sysfs");
+	if (pipe(fds))
+		fail_exit("pipe");
+	pid = fork();
+	if (pid < 0)
+		fail_exit("fork");
+	if (!pid) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execve(argv[0], argv, NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = 0;
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		fail_exit("waitpid");
+	for (line = buf; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		else
+			*nl = 0;
+		ksft_print_msg("DEMO: pre-flight: %s\n", line);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail_exit("the pre-flight check says the next kernel would not read everything (status %d)",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 static void run_stage_1(int luo_fd)
 {
 	unsigned long long total = 0;
@@ -148,6 +209,7 @@ static void run_stage_1(int luo_fd)
 	if (s < 0 || luo_session_preserve_fd(s, cfd, CLOCK_MEMFD_TOKEN))
 		fail_exit("preserve clock memfd");
 
+	preflight();
 	ksft_print_msg("DEMO: kexec into the new kernel\n");
 	close(luo_fd);
 	clk->tsc_kexec = rdtsc();

@@ -15,6 +15,10 @@
 # shares objects with the other builds, which use the same source path) and
 # goes back to the branch at the end. The base step's bzImage is kept as
 # $BUILD/base-kernel/bzImage: the unpatched kernel of the cross-kernel test.
+# The bzImage of the step before the last patch that changes a component
+# version (a <PREFIX>_ABI_VERSION in include/linux/kho/abi/) is kept as
+# $BUILD/prev-kernel/bzImage: the previous patched kernel, which reads the
+# older format only, for the rollback test of scripts/cross-kexec.sh.
 # Writes "PASSED FAILED" to $BUILD/results/bisect.
 
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +27,7 @@ out=$BUILD/bisect
 chk=$BUILD/bisect-checks
 res=$BUILD/results
 logs=$BUILD/logs/bisect
-mkdir -p "$out" "$chk" "$res" "$logs" "$BUILD/base-kernel"
+mkdir -p "$out" "$chk" "$res" "$logs" "$BUILD/base-kernel" "$BUILD/prev-kernel"
 rm -f "$res/bisect"
 g() { git -C "$TREE" "$@"; }
 
@@ -35,6 +39,10 @@ trap 'g checkout -q -f "$branch"' EXIT
 # The base, then every commit after the (empty) cover letter.
 mapfile -t commits < <(g rev-list --reverse "$(g rev-parse cover)..$branch")
 commits=(base "${commits[@]}")
+bump=$(g log -1 --format=%H -G'^#define [A-Z0-9_]+_ABI_VERSION[[:space:]]' \
+	"$(g rev-parse cover)..$branch" -- include/linux/kho/abi/)
+prev=$( [ -n "$bump" ] && g rev-parse "$bump^" )
+rm -f "$BUILD/prev-kernel/bzImage"
 
 sparse=$("$TOP/scripts/sparse.sh") || die "no usable sparse"
 checked=(kernel/liveupdate/ lib/test_kho.o mm/memfd_luo.o mm/memblock.o)
@@ -57,6 +65,10 @@ for c in "${commits[@]}"; do
 		pass=$((pass + 1))
 		echo "ok - builds: $name $subj ($(( $(date +%s) - start ))s)"
 		[ "$c" = base ] && cp "$out/arch/x86/boot/bzImage" "$BUILD/base-kernel/bzImage"
+		if [ -n "$prev" ] && [ "$c" = "$prev" ]; then
+			cp "$out/arch/x86/boot/bzImage" "$BUILD/prev-kernel/bzImage"
+			echo "$name $subj" >"$BUILD/prev-kernel/subject"
+		fi
 	else
 		fail=$((fail + 1))
 		if [ -n "$warn" ]; then

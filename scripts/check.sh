@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: every test, in order, each stage run even when an earlier one
-# failed (as far as it can run): series hygiene, the tree, KUnit, the
+# failed (as far as it can run): series hygiene, the tree, the
+# documentation, KUnit, the
 # memblock simulator, the kexec selftests, the build of every patch (with
 # W=1 and sparse on the files the series touches), and the live update from
 # the unpatched base kernel into the patched one. Ends with "N passed, N
@@ -27,6 +28,9 @@ tree_ok=1
 "$TOP/scripts/tree.sh" || tree_ok=0
 
 if [ "$tree_ok" = 1 ]; then
+	stage "documentation (Sphinx htmldocs of what the series touches)"
+	"$TOP/scripts/docs.sh" || true
+
 	stage "KUnit (kunit.py build, QEMU $QEMU_ACCEL, kunit.py parse)"
 	"$TOP/scripts/kunit.sh" || true
 
@@ -56,7 +60,7 @@ fi
 
 stage "summary"
 pass=0 fail=0
-for s in hygiene kunit memblock selftests bisect cross; do
+for s in hygiene docs kunit memblock selftests bisect cross; do
 	if [ -f "$res/$s" ]; then
 		read -r p f <"$res/$s"
 	else

@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# cross-kexec.sh [SCENARIO...]: live update from the unpatched base kernel into
-# the patched kernel, both built with the same configuration, over the
-# upstream kexec selftest scenarios: boot the base kernel
+# cross-kexec.sh [SCENARIO...]: live update between the unpatched base kernel
+# and the patched kernel, both built with the same configuration, over the
+# upstream kexec selftest scenarios.
+#
+# Forward, for each scenario: boot the base kernel
 # ($BUILD/base-kernel/bzImage, made by scripts/bisect-build.sh), run stage 1
 # of the scenario, kexec into the patched kernel ($BUILD/kernel) and run
 # stage 2 there, which verifies the preserved data.
+#
+# Rollback, for the scenarios of $ROLLBACK (default luo_kexec_simple and
+# luo_multi_session): the patched kernel runs stage 1 and kexecs into an
+# older kernel, the base kernel or the previous patched kernel (the series
+# before its last format change, $BUILD/prev-kernel, also made by
+# scripts/bisect-build.sh).
+# - Pinned (kho_write_versions=) as the series' pre-flight tool
+#   (tools/kho/kho-preflight) decides from the older kernel's image: the
+#   older kernel restores everything and the scenario passes. The tool's
+#   report is printed.
+# - Not pinned (luo_kexec_simple only): Linux 7.3 refuses the handover's
+#   root compatible, the previous patched kernel drops the block sets and
+#   with them LUO's sessions; either must say so, boot to userspace without
+#   the state (stage 2 finds no state session) and not panic or warn.
 #
 # vmtest.sh always kexecs into the kernel it booted, so this script lays out
 # the same initramfs itself (scripts/initrd.sh), with the scenarios' sources
@@ -71,6 +87,103 @@ for t in "${scenarios[@]}"; do
 		tail -n 15 "$ws/serial.log" | sed 's/^/    /'
 	fi
 done
+# Rollback: the patched kernel hands over to an older kernel.
+#
+# The pins come from the pre-flight tool of the series (tools/kho/), run on
+# the host with the patched vmlinux as the writer (--running) and the older
+# kernel's bzImage as the target, as a distribution would before shipping:
+# it reads the target's catalog from the bzImage, or takes an image without
+# one for Linux 7.3.
+tool=$ws_all/kho-preflight
+make -s -C "$TREE/tools/kho" O="$ws_all" >/dev/null || die "cannot build $tool"
+
+# The build banner (#N ... date) of an image: two kernels of the same
+# release differ there.
+banner() {
+	strings -n 20 "$1" |
+		awk '/^[0-9][0-9.]*[^ ]* \([^)]*\) #/ && !d { sub(/^[^#]*/, ""); print; d = 1 }'
+}
+nopanic() { ! grep -a -q -E 'Kernel panic|BUG:|Oops|WARNING:' "$1"; }
+
+# preflight NAME TARGET: print the tool's report, set $pins.
+preflight() {
+	local rc=0
+	"$tool" --running "$BUILD/kernel/vmlinux" "$2" >"$ws_all/preflight-$1.txt" || rc=$?
+	sed 's/^/    /' "$ws_all/preflight-$1.txt"
+	pins=$(sed -n 's/^result: everything kept once pinned: kho_write_versions=\([^ ]*\).*/\1/p' \
+		"$ws_all/preflight-$1.txt")
+	[ "$rc" = 3 ] && [ -n "$pins" ]
+}
+
+# rollback NAME TARGET TARGET_BANNER SCENARIO CMDLINE EXPECT AWK_RULES
+rollback() {
+	local name=$1 target=$2 tb=$3 t=$4 cmdline=$5 expect=$6 rules=$7 ws order
+	ws=$ws_all/$name-$t
+	luo_initrd "$ws" "$target" "$st" "$st/$t.c"
+	luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${CROSS_TIMEOUT:-60}" "$cmdline"
+	order=$(tr -d '\r' <"$ws/serial.log" | awk -v n="$(banner "$new")" -v o="$tb" '
+		/Linux version/ && index($0, n) && !s { s = 1; print "patched"; next }
+		/Linux version/ && index($0, o) && s == 1 { s = 2; print "target"; next }
+		/KHO: component .*: writing version 1 \(pinned/ && s == 1 && !p { p = 1; print "pinned" }
+		'"$rules"'
+		/TEST PASSED/ && s >= 2 { print "passed" }' | tr '\n' ' ')
+	if [ "$order" = "$expect" ] && nopanic "$ws/serial.log"; then
+		pass=$((pass + 1))
+		echo "ok - cross-kexec $name $t: patched${cmdline:+ ($cmdline)} -> $(basename "$(dirname "$target")"): ${order% }"
+	else
+		fail=$((fail + 1))
+		echo "not ok - cross-kexec $name $t: patched${cmdline:+ ($cmdline)} -> $target (saw: ${order:-nothing}; expected: $expect; serial: $ws/serial.log)"
+		tail -n 15 "$ws/serial.log" | sed 's/^/    /'
+	fi
+}
+
+rollback_scenarios=(${ROLLBACK-luo_kexec_simple luo_multi_session})
+refused='/KHO: setup: handover FDT .* is incompatible with .kho-v4./ && s == 2 { print "refused" }
+	/Stage mismatch Requested stage 2, but system is in stage 1/ && s == 2 { print "nothing-restored" }'
+dropped='/KHO: setup: component block: incoming version 2, this kernel reads versions 1 to 1: dropping/ && s == 2 { print "block-dropped" }
+	/Failed to check for state session/ && s == 2 { print "sessions-dropped" }'
+
+# Into Linux 7.3: pinned by the tool, everything is restored; not pinned,
+# 7.3 refuses the handover's root compatible and boots without it.
+if [ ${#rollback_scenarios[@]} -gt 0 ]; then
+	echo "# pre-flight: patched -> Linux 7.3 ($old)"
+	if preflight base "$old"; then
+		for t in "${rollback_scenarios[@]}"; do
+			rollback rollback-7.3-pinned "$old" "$(banner "$old")" "$t" \
+				"kho_write_versions=$pins" "patched pinned target passed " ""
+		done
+	else
+		fail=$((fail + 1))
+		echo "not ok - cross-kexec pre-flight patched -> 7.3: no pins that keep everything"
+	fi
+	rollback rollback-7.3-unpinned "$old" "$(banner "$old")" luo_kexec_simple "" \
+		"patched target refused nothing-restored " "$refused"
+fi
+
+# Into the previous patched kernel, the series before its last format change
+# (made by scripts/bisect-build.sh): pinned by the tool from that kernel's
+# catalog, everything is restored; not pinned, it drops the block sets and
+# with them LUO's sessions, and boots on.
+prev=$BUILD/prev-kernel/bzImage
+if [ ${#rollback_scenarios[@]} -gt 0 ] && [ -f "$prev" ]; then
+	echo "# pre-flight: patched -> the previous patched kernel ($(cat "$BUILD/prev-kernel/subject" 2>/dev/null))"
+	if preflight prev "$prev"; then
+		for t in "${rollback_scenarios[@]}"; do
+			rollback rollback-prev-pinned "$prev" "$(banner "$prev")" "$t" \
+				"kho_write_versions=$pins" "patched pinned target passed " ""
+		done
+	else
+		fail=$((fail + 1))
+		echo "not ok - cross-kexec pre-flight patched -> previous patched kernel: no pins that keep everything"
+	fi
+	# The sessions are dropped: retrieving one fails with ENOEXEC.
+	rollback rollback-prev-unpinned "$prev" "$(banner "$prev")" luo_kexec_simple "" \
+		"patched target block-dropped sessions-dropped " "$dropped"
+elif [ ${#rollback_scenarios[@]} -gt 0 ]; then
+	fail=$((fail + 1))
+	echo "not ok - cross-kexec rollback to the previous patched kernel: no $prev (run scripts/bisect-build.sh)"
+fi
+
 echo "$pass $fail" >"$res/cross"
 msg "cross-kexec: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -19,7 +19,12 @@ kernel=$kbuild/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel'"
 
 rm -rf "$ws"
-luo_initrd "$ws" "$kernel" "$st" "$TOP/demo/luo_demo.c"
+# The series' pre-flight tool, static, for the guest to run before the kexec.
+mkdir -p "$ws"
+make -s -C "$TREE/tools/kho" O="$ws" LDFLAGS=-static >/dev/null 2>&1 ||
+	die "cannot build tools/kho/kho-preflight statically (zlib1g-dev, libc6-dev)"
+LUO_INITRD_EXTRA="file /kho-preflight $ws/kho-preflight 0755 0 0" \
+	luo_initrd "$ws" "$kernel" "$st" "$TOP/demo/luo_demo.c"
 
 msg "demo: booting $(basename "$kernel") in QEMU (-accel $QEMU_ACCEL), live update, verify"
 start=$(date +%s.%N)

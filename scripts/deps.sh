@@ -11,7 +11,7 @@ pkgs=(
 	python3 perl git xz-utils rsync cpio dpkg apt
 	qemu-system-x86 qemu-system-data
 	ccache sparse python3-ply python3-git
-	liburcu-dev
+	liburcu-dev zlib1g-dev python3-sphinx python3-sphinx-rtd-theme
 )
 
 missing=()

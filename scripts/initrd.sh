@@ -8,6 +8,7 @@
 # /kernel with /initrd.img (init and test binary again) and reboots into it for
 # stage 2. NEXT_KERNEL is the kernel kexec'ed into; it may differ from the one
 # QEMU boots, which vmtest.sh cannot do. Headers come from $BUILD/kernel.
+# $LUO_INITRD_EXTRA: more gen_init_cpio lines for the first boot's initramfs.
 
 luo_initrd() {
 	local ws=$1 next=$2 src=$3
@@ -32,8 +33,8 @@ file /init $ws/init 0755 0 0
 file /test_binary $ws/test_binary 0755 0 0"
 	printf '%s\n' "$common" >"$ws/cpio_list_inner"
 	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list_inner" >"$ws/inner_initrd.cpio" || return 1
-	printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n' \
-		"$common" "$next" "$ws/inner_initrd.cpio" >"$ws/cpio_list"
+	printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n%s\n' \
+		"$common" "$next" "$ws/inner_initrd.cpio" "${LUO_INITRD_EXTRA:-}" >"$ws/cpio_list"
 	"$BUILD/kernel/usr/gen_init_cpio" "$ws/cpio_list" >"$ws/initrd.cpio" || return 1
 }
 
