@@ -97,12 +97,6 @@ done
 tool=$ws_all/kho-preflight
 make -s -C "$TREE/tools/kho" O="$ws_all" >/dev/null || die "cannot build $tool"
 
-# The build banner (#N ... date) of an image: two kernels of the same
-# release differ there.
-banner() {
-	strings -n 20 "$1" |
-		awk '/^[0-9][0-9.]*[^ ]* \([^)]*\) #/ && !d { sub(/^[^#]*/, ""); print; d = 1 }'
-}
 nopanic() { ! grep -a -q -E 'Kernel panic|BUG:|Oops|WARNING:' "$1"; }
 
 # preflight NAME TARGET: print the tool's report, set $pins.
@@ -115,24 +109,24 @@ preflight() {
 	[ "$rc" = 3 ] && [ -n "$pins" ]
 }
 
-# rollback NAME TARGET TARGET_BANNER SCENARIO CMDLINE EXPECT AWK_RULES
+# rollback NAME TARGET TARGET_RELEASE SCENARIO CMDLINE EXPECT AWK_RULES
 rollback() {
-	local name=$1 target=$2 tb=$3 t=$4 cmdline=$5 expect=$6 rules=$7 ws order
+	local name=$1 target=$2 tr=$3 t=$4 cmdline=$5 expect=$6 rules=$7 ws order
 	ws=$ws_all/$name-$t
 	luo_initrd "$ws" "$target" "$st" "$st/$t.c"
 	luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${CROSS_TIMEOUT:-60}" "$cmdline"
-	order=$(tr -d '\r' <"$ws/serial.log" | awk -v n="$(banner "$new")" -v o="$tb" '
-		/Linux version/ && index($0, n) && !s { s = 1; print "patched"; next }
-		/Linux version/ && index($0, o) && s == 1 { s = 2; print "target"; next }
+	order=$(tr -d '\r' <"$ws/serial.log" | awk -v n="Linux version $v_new " -v o="Linux version $tr " '
+		index($0, n) && !s { s = 1; print "patched"; next }
+		index($0, o) && s == 1 { s = 2; print "target"; next }
 		/KHO: component .*: writing version 1 \(pinned/ && s == 1 && !p { p = 1; print "pinned" }
 		'"$rules"'
 		/TEST PASSED/ && s >= 2 { print "passed" }' | tr '\n' ' ')
 	if [ "$order" = "$expect" ] && nopanic "$ws/serial.log"; then
 		pass=$((pass + 1))
-		echo "ok - cross-kexec $name $t: patched${cmdline:+ ($cmdline)} -> $(basename "$(dirname "$target")"): ${order% }"
+		echo "ok - cross-kexec $name $t: $v_new${cmdline:+ ($cmdline)} -> $tr: ${order% }"
 	else
 		fail=$((fail + 1))
-		echo "not ok - cross-kexec $name $t: patched${cmdline:+ ($cmdline)} -> $target (saw: ${order:-nothing}; expected: $expect; serial: $ws/serial.log)"
+		echo "not ok - cross-kexec $name $t: $v_new${cmdline:+ ($cmdline)} -> $tr ($target; saw: ${order:-nothing}; expected: $expect; serial: $ws/serial.log)"
 		tail -n 15 "$ws/serial.log" | sed 's/^/    /'
 	fi
 }
@@ -149,14 +143,14 @@ if [ ${#rollback_scenarios[@]} -gt 0 ]; then
 	echo "# pre-flight: patched -> Linux 7.3 ($old)"
 	if preflight base "$old"; then
 		for t in "${rollback_scenarios[@]}"; do
-			rollback rollback-7.3-pinned "$old" "$(banner "$old")" "$t" \
+			rollback rollback-7.3-pinned "$old" "$v_old" "$t" \
 				"kho_write_versions=$pins" "patched pinned target passed " ""
 		done
 	else
 		fail=$((fail + 1))
 		echo "not ok - cross-kexec pre-flight patched -> 7.3: no pins that keep everything"
 	fi
-	rollback rollback-7.3-unpinned "$old" "$(banner "$old")" luo_kexec_simple "" \
+	rollback rollback-7.3-unpinned "$old" "$v_old" luo_kexec_simple "" \
 		"patched target refused nothing-restored " "$refused"
 fi
 
@@ -166,10 +160,12 @@ fi
 # with them LUO's sessions, and boots on.
 prev=$BUILD/prev-kernel/bzImage
 if [ ${#rollback_scenarios[@]} -gt 0 ] && [ -f "$prev" ]; then
+	v_prev=$(ver "$prev")
+	[ "$v_prev" != "$v_new" ] || msg "warning: the previous patched kernel reports version $v_prev too"
 	echo "# pre-flight: patched -> the previous patched kernel ($(cat "$BUILD/prev-kernel/subject" 2>/dev/null))"
 	if preflight prev "$prev"; then
 		for t in "${rollback_scenarios[@]}"; do
-			rollback rollback-prev-pinned "$prev" "$(banner "$prev")" "$t" \
+			rollback rollback-prev-pinned "$prev" "$v_prev" "$t" \
 				"kho_write_versions=$pins" "patched pinned target passed " ""
 		done
 	else
@@ -177,7 +173,7 @@ if [ ${#rollback_scenarios[@]} -gt 0 ] && [ -f "$prev" ]; then
 		echo "not ok - cross-kexec pre-flight patched -> previous patched kernel: no pins that keep everything"
 	fi
 	# The sessions are dropped: retrieving one fails with ENOEXEC.
-	rollback rollback-prev-unpinned "$prev" "$(banner "$prev")" luo_kexec_simple "" \
+	rollback rollback-prev-unpinned "$prev" "$v_prev" luo_kexec_simple "" \
 		"patched target block-dropped sessions-dropped " "$dropped"
 elif [ ${#rollback_scenarios[@]} -gt 0 ]; then
 	fail=$((fail + 1))
