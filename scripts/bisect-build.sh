@@ -44,7 +44,8 @@ commits=(base "${commits[@]}")
 bump=$(g log -1 --format=%H -G'^#define [A-Z0-9_]+_ABI_VERSION[[:space:]]' \
 	"$(g rev-parse cover)..$branch" -- include/linux/kho/abi/)
 prev=$( [ -n "$bump" ] && g rev-parse "$bump^" )
-rm -f "$BUILD/prev-kernel/bzImage"
+# A partial walk keeps the previous kernel it may not reach.
+[ "${BISECT_FROM:-0}" -gt 0 ] || rm -f "$BUILD/prev-kernel/bzImage"
 
 sparse=$("$TOP/scripts/sparse.sh") || die "no usable sparse"
 checked=(kernel/liveupdate/ lib/test_kho.o mm/memfd_luo.o mm/memblock.o)
