@@ -92,8 +92,8 @@ done
 # The pins come from the pre-flight tool of the series (tools/kho/), run on
 # the host with the patched vmlinux as the writer (--running) and the older
 # kernel's bzImage as the target, as a distribution would before shipping:
-# it reads the target's catalog from the bzImage, or takes an image without
-# one for Linux 7.3.
+# it reads the target's catalog from the bzImage, or recognizes Linux 7.3,
+# which has none.
 tool=$ws_all/kho-preflight
 make -s -C "$TREE/tools/kho" O="$ws_all" >/dev/null || die "cannot build $tool"
 
