@@ -56,7 +56,7 @@ bisect: tree
 	@$(S)/bisect-build.sh
 
 cross: kernel
-	@test -f build/base-kernel/bzImage -a -f build/prev-kernel/bzImage || $(S)/bisect-build.sh
+	@$(S)/ref-kernels.sh base prev
 	@$(S)/cross-kexec.sh $(T)
 
 check: deps
@@ -66,7 +66,7 @@ demo: kernel
 	@$(S)/demo.sh
 
 bench: kernel
-	@test -f build/base-kernel/bzImage || $(S)/bisect-build.sh
+	@$(S)/ref-kernels.sh base
 	@$(S)/bench.sh
 
 clean:

@@ -25,7 +25,7 @@ ws=$BUILD/bench
 st=$TREE/tools/testing/selftests/liveupdate
 old=$BUILD/base-kernel/bzImage
 new=$BUILD/kernel/arch/x86/boot/bzImage
-[ -f "$old" ] && [ -f "$new" ] || die "need $old and $new: run 'make bisect' and 'make kernel'"
+[ -f "$old" ] && [ -f "$new" ] || die "need $old and $new: run scripts/ref-kernels.sh base and 'make kernel'"
 rm -rf "$ws"
 mkdir -p "$ws"
 

@@ -41,11 +41,9 @@ trap 'g checkout -q -f "$branch"' EXIT
 # The base, then every commit after the (empty) cover letter.
 mapfile -t commits < <(g rev-list --reverse "$(g rev-parse cover)..$branch")
 commits=(base "${commits[@]}")
-bump=$(g log -1 --format=%H -G'^#define [A-Z0-9_]+_ABI_VERSION[[:space:]]' \
-	"$(g rev-parse cover)..$branch" -- include/linux/kho/abi/)
-prev=$( [ -n "$bump" ] && g rev-parse "$bump^" )
+prev=$(prev_kernel_commit "$branch") || prev=
 # A partial walk keeps the previous kernel it may not reach.
-[ "${BISECT_FROM:-0}" -gt 0 ] || rm -f "$BUILD/prev-kernel/bzImage"
+[ "${BISECT_FROM:-0}" -gt 0 ] || rm -f "$BUILD/prev-kernel/bzImage" "$BUILD/prev-kernel/commit"
 
 sparse=$("$TOP/scripts/sparse.sh") || die "no usable sparse"
 checked=(kernel/liveupdate/ lib/test_kho.o mm/memfd_luo.o mm/memblock.o)
@@ -71,9 +69,13 @@ for c in "${commits[@]}"; do
 	   ! warn=$(grep -E 'warning:|error:' "$log.checks"); then
 		pass=$((pass + 1))
 		echo "ok - builds: $name $subj ($(( $(date +%s) - start ))s)"
-		[ "$c" = base ] && cp "$out/arch/x86/boot/bzImage" "$BUILD/base-kernel/bzImage"
+		if [ "$c" = base ]; then
+			cp "$out/arch/x86/boot/bzImage" "$BUILD/base-kernel/bzImage"
+			g rev-parse base >"$BUILD/base-kernel/commit"
+		fi
 		if [ -n "$prev" ] && [ "$c" = "$prev" ]; then
 			cp "$out/arch/x86/boot/bzImage" "$BUILD/prev-kernel/bzImage"
+			echo "$prev" >"$BUILD/prev-kernel/commit"
 			echo "$name $subj" >"$BUILD/prev-kernel/subject"
 		fi
 	else

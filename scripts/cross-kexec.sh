@@ -6,15 +6,15 @@
 # upstream kexec selftest scenarios.
 #
 # Forward, for each scenario: boot the base kernel
-# ($BUILD/base-kernel/bzImage, made by scripts/bisect-build.sh), run stage 1
+# ($BUILD/base-kernel/bzImage, made by scripts/ref-kernels.sh or by the
+# per-patch walk of scripts/bisect-build.sh), run stage 1
 # of the scenario, kexec into the patched kernel ($BUILD/kernel) and run
 # stage 2 there, which verifies the preserved data.
 #
 # Rollback, for the scenarios of $ROLLBACK (default luo_kexec_simple and
 # luo_multi_session): the patched kernel runs stage 1 and kexecs into an
 # older kernel, the base kernel or the previous patched kernel (the series
-# before its last format change, $BUILD/prev-kernel, also made by
-# scripts/bisect-build.sh).
+# before its last format change, $BUILD/prev-kernel, made the same way).
 # - Pinned (kho_write_versions=) as the series' pre-flight tool
 #   (tools/kho/kho-preflight) decides from the older kernel's image: the
 #   older kernel restores everything and the scenario passes. The tool's
@@ -41,7 +41,7 @@ mkdir -p "$res"
 rm -f "$res/cross"
 old=$BUILD/base-kernel/bzImage
 new=$BUILD/kernel/arch/x86/boot/bzImage
-[ -f "$old" ] || die "no base kernel at $old: run scripts/bisect-build.sh"
+[ -f "$old" ] || die "no base kernel at $old: run scripts/ref-kernels.sh base"
 [ -f "$new" ] || die "no patched kernel at $new: run 'make kernel'"
 
 # The upstream scenarios and their sources, as in the base.
@@ -155,7 +155,7 @@ if [ ${#rollback_scenarios[@]} -gt 0 ]; then
 fi
 
 # Into the previous patched kernel, the series before its last format change
-# (made by scripts/bisect-build.sh): pinned by the tool from that kernel's
+# (made by scripts/ref-kernels.sh prev): pinned by the tool from that kernel's
 # catalog, everything is restored; not pinned, it drops the block sets and
 # with them LUO's sessions, and boots on.
 prev=$BUILD/prev-kernel/bzImage
@@ -177,7 +177,7 @@ if [ ${#rollback_scenarios[@]} -gt 0 ] && [ -f "$prev" ]; then
 		"patched target block-dropped sessions-dropped " "$dropped"
 elif [ ${#rollback_scenarios[@]} -gt 0 ]; then
 	fail=$((fail + 1))
-	echo "not ok - cross-kexec rollback to the previous patched kernel: no $prev (run scripts/bisect-build.sh)"
+	echo "not ok - cross-kexec rollback to the previous patched kernel: no $prev (run scripts/ref-kernels.sh prev)"
 fi
 
 echo "$pass $fail" >"$res/cross"

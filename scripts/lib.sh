@@ -42,3 +42,15 @@ QEMU_ACCEL=${QEMU_ACCEL:-tcg}
 
 msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# prev_kernel_commit BRANCH: the commit of the series before the last patch
+# that changes a component version (a <PREFIX>_ABI_VERSION define in
+# include/linux/kho/abi/): the previous patched kernel, which reads the older
+# format only. Fails if no patch changes a version.
+prev_kernel_commit() {
+	local bump
+	bump=$(git -C "$TREE" log -1 --format=%H \
+		-G'^#define [A-Z0-9_]+_ABI_VERSION[[:space:]]' \
+		"$(git -C "$TREE" rev-parse cover)..$1" -- include/linux/kho/abi/)
+	[ -n "$bump" ] && git -C "$TREE" rev-parse "$bump^"
+}
