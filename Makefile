@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit memblock selftests hygiene docs bisect cross check demo bench clean distclean
+.PHONY: all help deps base tree export kernel kunit memblock selftests hygiene docs bisect cross check demo bench bench-mem clean distclean
 
 all: help
 
@@ -14,6 +14,7 @@ help:
 	@echo "make check      every test: series hygiene, KUnit, kexec selftests, per-patch"
 	@echo "                builds, unpatched-to-patched live update"
 	@echo "make bench      live update at scale: unpatched vs patched kernel, one table"
+	@echo "make bench-mem  its memory axis alone: one memfd of 128 MiB to 2 GiB"
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
 	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
@@ -68,6 +69,10 @@ demo: kernel
 bench: kernel
 	@$(S)/ref-kernels.sh base
 	@$(S)/bench.sh
+	@$(S)/bench-mem.sh
+
+bench-mem: kernel
+	@$(S)/bench-mem.sh
 
 clean:
 	rm -rf build out

@@ -3,6 +3,8 @@
 #
 # kernel.sh [TREE [OUT]]: build the x86_64 bzImage used by the kexec
 # selftests and the demo, out of tree and incrementally.
+# $KERNEL_EXTRA_CONFIG: a fragment applied after the selftest's (make bench
+# adds transparent huge pages with config/bench.config).
 #
 # The configuration is exactly the one upstream's
 # tools/testing/selftests/liveupdate/vmtest.sh writes (config.x86_64, then
@@ -21,7 +23,8 @@ mkdir -p "$out"
 # last configuration: rewriting .config makes the next make resynchronise the
 # whole configuration, which the per-patch build (bisect-build.sh) would pay
 # at every patch.
-cat "$st/config.x86_64" "$st/config" >"$out/.config.fragments.new"
+extra=${KERNEL_EXTRA_CONFIG:-/dev/null}
+cat "$st/config.x86_64" "$st/config" "$extra" >"$out/.config.fragments.new"
 if [ -f "$out/.config" ] && [ -f "$out/include/config/auto.conf" ] &&
    cmp -s "$out/.config.fragments.new" "$out/.config.fragments" 2>/dev/null &&
    [ -z "$(find "$tree" -path "$tree/.git" -prune -o \
@@ -35,7 +38,7 @@ fi
 while read -r opt; do
 	case "$opt" in ''|'#'*) continue ;; esac
 	grep -qx -- "$opt" "$out/.config" || die "$opt is missing from $out/.config"
-done < <(cat "$st/config.x86_64" "$st/config")
+done < <(cat "$st/config.x86_64" "$st/config" "$extra")
 
 msg "building $(basename "$out") ($tree) with -j$JOBS"
 make -s -C "$tree" O="$out" ARCH=x86 -j"$JOBS" bzImage

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * luo_bench_mem: the guest side of the memory axis of "make bench".
+ *
+ * Built once per configuration with -DBENCH_MIB=<size of the memfd in MiB>,
+ * and run by the selftest init (tools/testing/selftests/liveupdate/init.c)
+ * like a kexec selftest. Whether the memfd is in 4 KiB pages or in large
+ * folios is the kernel's choice: the bench boots with
+ * transparent_hugepage_shmem=always for large folios.
+ *
+ * Stage 1 fills one memfd with a pattern, preserves it (timed), then loads
+ * the next kernel and reboots into it itself, rather than returning to the
+ * init, so that the last thing before reboot() is a marker in the kernel
+ * log: from the marker to the kernel's "Starting new kernel" is the old
+ * kernel's freeze and serialization, in its printk timestamps.
+ *
+ * Stage 2 reads, in the new kernel: CLOCK_BOOTTIME when the program starts
+ * (boot to userspace), then times the retrieval of the memfd, the first
+ * touch of every page, the check of every byte, and the finish.
+ *
+ * The TSC runs on across the kexec (same virtual CPU): stage 1 prints it
+ * right before the marker, stage 2 when it starts and once the memfd is
+ * retrieved, and both print its frequency, measured against
+ * CLOCK_MONOTONIC. The harness derives the kexec jump and the blackout
+ * (from the marker to the retrieved memfd) from them.
+ *
+ * Results are printed as "BENCH key=value" lines.
+ */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libliveupdate.h>
+
+#ifndef BENCH_MIB
+#define BENCH_MIB 128
+#endif
+
+#define BENCH_SIZE		((unsigned long)BENCH_MIB << 20)
+#define STATE_SESSION_NAME	"luo_bench_mem_state"
+#define STATE_MEMFD_TOKEN	999
+#define MEM_SESSION_NAME	"luo_bench_mem"
+#define MEM_TOKEN		0x4d454dULL
+#define PATTERN_SEED		0x9e3779b97f4a7c15ULL
+
+#define KERNEL_IMAGE		"/kernel"
+#define INITRD_IMAGE		"/initrd.img"
+
+static unsigned long long boot_main_ms, tsc_at_main;
+
+static unsigned long long rdtsc(void)
+{
+	unsigned int lo, hi;
+
+	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return ((unsigned long long)hi << 32) | lo;
+}
+
+static unsigned long long now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* TSC ticks per microsecond, over 200 ms of CLOCK_MONOTONIC. */
+static unsigned long long tsc_per_us(void)
+{
+	unsigned long long t0 = now_ns(CLOCK_MONOTONIC), c0 = rdtsc(), t1;
+
+	do {
+		t1 = now_ns(CLOCK_MONOTONIC);
+	} while (t1 - t0 < 200000000ULL);
+
+	return (rdtsc() - c0) * 1000 / (t1 - t0);
+}
+
+static unsigned long long word(unsigned long i)
+{
+	return (i * PATTERN_SEED) ^ (i >> 7);
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ksft_print_msg("cannot write '%s' to %s\n", s, path);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void kexec_and_reboot(unsigned long long tsc_us)
+{
+	char cmdline[2048];
+	int fd, kfd, ifd;
+	ssize_t len;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 32);
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		fail_exit("read /proc/cmdline");
+	cmdline[len] = 0;
+	if (cmdline[len - 1] == '\n')
+		cmdline[len - 1] = 0;
+	strcat(cmdline, " luo_stage=2");
+
+	kfd = open(KERNEL_IMAGE, O_RDONLY);
+	ifd = open(INITRD_IMAGE, O_RDONLY);
+	if (kfd < 0 || ifd < 0 ||
+	    syscall(__NR_kexec_file_load, kfd, ifd, strlen(cmdline) + 1,
+		    cmdline, 0))
+		fail_exit("kexec_file_load");
+	close(kfd);
+	close(ifd);
+
+	/* From here, every kernel message reaches the console. */
+	write_file("/proc/sys/kernel/printk", "7");
+	ksft_print_msg("BENCH tsc_per_us1=%llu\n", tsc_us);
+	ksft_print_msg("BENCH tsc_reboot=%llu\n", rdtsc());
+	write_file("/dev/kmsg", "<5>luo_bench_mem: reboot\n");
+	reboot(RB_KEXEC);
+	fail_exit("reboot");
+}
+
+static void run_stage_1(int luo_fd)
+{
+	unsigned long long t0, t1, t2, tsc_us;
+	unsigned long *p, i, n = BENCH_SIZE / sizeof(*p);
+	int sfd, mfd;
+
+	create_state_file(luo_fd, STATE_SESSION_NAME, STATE_MEMFD_TOKEN, 2);
+	sfd = luo_create_session(luo_fd, MEM_SESSION_NAME);
+	if (sfd < 0)
+		fail_exit("create session");
+
+	mfd = memfd_create("luo_bench_mem", 0);
+	if (mfd < 0 || ftruncate(mfd, BENCH_SIZE))
+		fail_exit("memfd of %d MiB", BENCH_MIB);
+	p = mmap(NULL, BENCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (p == MAP_FAILED)
+		fail_exit("mmap");
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < n; i++)
+		p[i] = word(i);
+	t1 = now_ns(CLOCK_MONOTONIC);
+	munmap(p, BENCH_SIZE);
+
+	if (luo_session_preserve_fd(sfd, mfd, MEM_TOKEN))
+		fail_exit("preserve the memfd");
+	t2 = now_ns(CLOCK_MONOTONIC);
+
+	ksft_print_msg("BENCH fill_us=%llu preserve_us=%llu\n",
+		       (t1 - t0) / 1000, (t2 - t1) / 1000);
+
+	tsc_us = tsc_per_us();
+	kexec_and_reboot(tsc_us);
+}
+
+static void run_stage_2(int luo_fd, int state_session_fd)
+{
+	unsigned long long tsc_main, tsc_ret, t0, t1, t2, t3, t4;
+	unsigned long *p, i, n = BENCH_SIZE / sizeof(*p), bad = 0;
+	long page = getpagesize();
+	volatile unsigned long sink = 0;
+	int stage, sfd, mfd;
+
+	tsc_main = tsc_at_main;
+	restore_and_read_stage(state_session_fd, STATE_MEMFD_TOKEN, &stage);
+	if (stage != 2)
+		fail_exit("expected stage 2, state file says %d", stage);
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	sfd = luo_retrieve_session(luo_fd, MEM_SESSION_NAME);
+	if (sfd < 0)
+		fail_exit("retrieve the session");
+	mfd = luo_session_retrieve_fd(sfd, MEM_TOKEN);
+	if (mfd < 0)
+		fail_exit("retrieve the memfd");
+	tsc_ret = rdtsc();
+	t1 = now_ns(CLOCK_MONOTONIC);
+
+	p = mmap(NULL, BENCH_SIZE, PROT_READ, MAP_SHARED, mfd, 0);
+	if (p == MAP_FAILED)
+		fail_exit("mmap");
+	for (i = 0; i < n; i += page / sizeof(*p))
+		sink += p[i];
+	t2 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < n; i++)
+		bad += p[i] != word(i);
+	t3 = now_ns(CLOCK_MONOTONIC);
+	munmap(p, BENCH_SIZE);
+	if (bad)
+		ksft_exit_fail_msg("%lu of %lu words differ after the kexec\n",
+				   bad, n);
+
+	close(mfd);
+	if (luo_session_finish(sfd) < 0)
+		fail_exit("finish the session");
+	close(sfd);
+	t4 = now_ns(CLOCK_MONOTONIC);
+
+	luo_session_finish(state_session_fd);
+	close(state_session_fd);
+
+	ksft_print_msg("BENCH boot_ms=%llu tsc_main=%llu tsc_retrieved=%llu\n",
+		       boot_main_ms, tsc_main, tsc_ret);
+	ksft_print_msg("BENCH retrieve_us=%llu touch_us=%llu verify_us=%llu finish_us=%llu\n",
+		       (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000,
+		       (t4 - t3) / 1000);
+	ksft_print_msg("BENCH tsc_per_us2=%llu\n", tsc_per_us());
+	ksft_print_msg("--- LUO BENCH MEM TEST PASSED (%d MiB, every byte checked) ---\n",
+		       BENCH_MIB);
+}
+
+int main(int argc, char *argv[])
+{
+	tsc_at_main = rdtsc();
+	boot_main_ms = now_ns(CLOCK_BOOTTIME) / 1000000;
+	return luo_test(argc, argv, STATE_SESSION_NAME, run_stage_1, run_stage_2);
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The memory axis of make bench: live update of one memfd of BENCH_MEM_MIB
+# MiB (default 128 256 512 2048), in 4 KiB pages and in large folios (shmem
+# transparent huge pages, transparent_hugepage_shmem=always), on the
+# unpatched base kernel and on the patched kernel in the same invocation
+# (these machines are noisy: only ratios taken in one run are evidence).
+#
+# Both kernels are built with the selftest configuration plus
+# config/bench.config (transparent huge pages), in $BUILD/bench-base and
+# $BUILD/bench-patched: only these two. Each run boots QEMU (TCG) with a guest
+# large enough for the memfd twice over, runs bench/luo_bench_mem.c as stage
+# 1 (fill, preserve, kexec), and as stage 2 in the kernel it kexecs into,
+# the same kernel (retrieve, first touch of every page, check of every byte,
+# finish). BENCH_MEM_REPEAT runs of each (default 2) give the better time
+# of each phase.
+#
+# Prints one table: per phase, both kernels, per GiB at the largest size, the
+# growth from the smallest to the largest size, and the ratio unpatched /
+# patched.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/initrd.sh"
+
+read -ra SIZES <<<"${BENCH_MEM_MIB:-128 256 512 2048}"
+REPEAT=${BENCH_MEM_REPEAT:-2}
+ws=$BUILD/bench-mem
+st=$TREE/tools/testing/selftests/liveupdate
+g() { git -C "$TREE" "$@"; }
+
+"$TOP/scripts/tree.sh"
+[ -z "$(g status --porcelain --untracked-files=no)" ] ||
+	die "$TREE has uncommitted edits: commit or stash them first"
+branch=$(g symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
+
+export KERNEL_EXTRA_CONFIG=$TOP/config/bench.config
+# build_at COMMIT OUT: the bench kernel of COMMIT, unless OUT holds it.
+build_at() {
+	local c=$1 out=$2
+	if [ -f "$out/arch/x86/boot/bzImage" ] && [ "$(cat "$out/bench-commit" 2>/dev/null)" = "$c" ]; then
+		return 0
+	fi
+	g checkout -q --detach "$c"
+	msg "bench-mem: building $(basename "$out"): $(g log -1 --format=%s)"
+	"$TOP/scripts/kernel.sh" "$TREE" "$out" >"$out.log" 2>&1 ||
+		{ g checkout -q -f "$branch"; tail -n 20 "$out.log"; die "bench-mem: $out does not build"; }
+	echo "$c" >"$out/bench-commit"
+	g checkout -q -f "$branch"
+}
+mkdir -p "$BUILD/bench-base" "$BUILD/bench-patched"
+build_at "$(g rev-parse base)" "$BUILD/bench-base"
+build_at "$(g rev-parse HEAD)" "$BUILD/bench-patched"
+# The headers and gen_init_cpio of the guest programs come from $BUILD/kernel.
+[ -x "$BUILD/kernel/usr/gen_init_cpio" ] || "$TOP/scripts/kernel.sh"
+
+rm -rf "$ws"
+mkdir -p "$ws"
+results=$ws/results
+: >"$results"
+
+# run SIDE KERNEL MIB THP REP: one live update; appends its BENCH values.
+run() {
+	local side=$1 kernel=$2 mib=$3 thp=$4 rep=$5
+	local tag=$side-$mib-$thp-$rep dir mem cmd
+	dir=$ws/$tag
+	mkdir -p "$dir"
+	luo_initrd "$dir" "$kernel" "$st" "$TOP/bench/luo_bench_mem.c" \
+		-DBENCH_MIB="$mib" >"$dir/build.log" 2>&1 ||
+		{ cat "$dir/build.log" >&2; return 1; }
+	mem=$(( (2 * mib + 1024 + 1023) / 1024 ))G
+	cmd="quiet printk.time=1"
+	[ "$thp" = 1 ] && cmd="$cmd transparent_hugepage_shmem=always"
+	timeout "${BENCH_TIMEOUT:-900}" qemu-system-x86_64 -m "$mem" -smp 2 -no-reboot \
+		-nographic -nodefaults -accel "$QEMU_ACCEL" -serial file:"$dir/serial.log" \
+		-append "console=ttyS0 liveupdate=on panic=-1 $cmd" \
+		-kernel "$kernel" -initrd "$dir/initrd.cpio" </dev/null >/dev/null 2>&1 || true
+	if ! grep -q 'LUO BENCH MEM TEST PASSED' "$dir/serial.log"; then
+		echo "bench-mem run $tag failed; serial: $dir/serial.log" >&2
+		tail -n 20 "$dir/serial.log" >&2
+		return 1
+	fi
+	{
+		printf '%s %s %s %s ' "$side" "$mib" "$thp" "$rep"
+		tr -d '\r' <"$dir/serial.log" | sed -n 's/.*BENCH \([a-z_0-9]*=\)/\1/p' | tr '\n' ' '
+		# The old kernel's printk times of the marker and of the jump.
+		tr -d '\r' <"$dir/serial.log" |
+			sed -n 's/^\[ *\([0-9.]*\)\] luo_bench_mem: reboot.*/t_marker=\1/p;
+				s/^\[ *\([0-9.]*\)\] kexec_core: Starting new kernel.*/t_start=\1/p' |
+			tr '\n' ' '
+		echo
+	} >>"$results"
+}
+
+for rep in $(seq "$REPEAT"); do
+	for thp in 0 1; do
+		for mib in "${SIZES[@]}"; do
+			for side in base patched; do
+				msg "bench-mem: $side, $mib MiB, $([ "$thp" = 1 ] && echo 'large folios' || echo '4 KiB pages'), run $rep"
+				run "$side" "$BUILD/bench-$side/arch/x86/boot/bzImage" "$mib" "$thp" "$rep" ||
+					die "bench-mem run failed"
+			done
+		done
+	done
+done
+
+ver() { strings "$1" | grep -o '^[0-9][0-9.]*[^ ]* ([^)]*)' | sed -n '1s/ .*//p'; }
+python3 "$TOP/scripts/bench-mem-table.py" "$results" \
+	"$(ver "$BUILD/bench-base/arch/x86/boot/bzImage")" \
+	"$(ver "$BUILD/bench-patched/arch/x86/boot/bzImage")" | tee "$ws/table.txt"
