@@ -85,8 +85,8 @@ run() {
 		tr -d '\r' <"$dir/serial.log" | sed -n 's/.*BENCH \([a-z_0-9]*=\)/\1/p' | tr '\n' ' '
 		# The old kernel's printk times of the marker and of the jump.
 		tr -d '\r' <"$dir/serial.log" |
-			sed -n 's/^\[ *\([0-9.]*\)\] luo_bench_mem: reboot.*/t_marker=\1/p;
-				s/^\[ *\([0-9.]*\)\] kexec_core: Starting new kernel.*/t_start=\1/p' |
+			sed -n 's/.*\[ *\([0-9.]*\)\] luo_bench_mem: reboot.*/t_marker=\1/p;
+				s/.*\[ *\([0-9.]*\)\] kexec_core: Starting new kernel.*/t_start=\1/p' |
 			tr '\n' ' '
 		echo
 	} >>"$results"
