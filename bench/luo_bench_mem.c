@@ -43,6 +43,10 @@
 #define BENCH_MIB 128
 #endif
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define BENCH_SIZE		((unsigned long)BENCH_MIB << 20)
 #define STATE_SESSION_NAME	"luo_bench_mem_state"
 #define STATE_MEMFD_TOKEN	999
@@ -86,6 +90,52 @@ static unsigned long long word(unsigned long i)
 	return (i * PATTERN_SEED) ^ (i >> 7);
 }
 
+/*
+ * The counters of /proc/vmstat and /proc/meminfo that say where the
+ * preserve time goes: pages migrated (out of CMA, which is where KHO's
+ * scratch lives, for the long-term pin), compaction and reclaim.
+ */
+static const char * const vm_keys[] = {
+	"pgmigrate_success", "pgmigrate_fail", "compact_stall",
+	"compact_migrate_scanned", "pgscan_direct", "pgsteal_direct",
+	"allocstall_normal", "allocstall_movable",
+};
+
+static const char * const mem_keys[] = { "CmaTotal:", "CmaFree:", "MemFree:" };
+
+static long read_key(const char *path, const char *key)
+{
+	static char buf[16384];
+	char *p;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+		size_t len = strlen(key);
+
+		if (!strncmp(p, key, len) && (p[len] == ' ' || p[len] == '\t')) {
+			for (p += len; *p == ' ' || *p == '\t'; p++)
+				;
+			return atol(p);
+		}
+	}
+	return -1;
+}
+
+static void read_vm(long *v)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(vm_keys); i++)
+		v[i] = read_key("/proc/vmstat", vm_keys[i]);
+}
+
 static void write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);
@@ -110,7 +160,8 @@ static void mark_reboot(unsigned long long tsc_us)
 
 static void run_stage_1(int luo_fd)
 {
-	unsigned long long t0, t1, t2, tsc_us;
+	long vm0[ARRAY_SIZE(vm_keys)], vm1[ARRAY_SIZE(vm_keys)];
+	unsigned long long t0, t1, t2, fill, tsc_us;
 	unsigned long *p, i, n = BENCH_SIZE / sizeof(*p);
 	int sfd, mfd;
 
@@ -128,15 +179,25 @@ static void run_stage_1(int luo_fd)
 	t0 = now_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < n; i++)
 		p[i] = word(i);
-	t1 = now_ns(CLOCK_MONOTONIC);
+	fill = now_ns(CLOCK_MONOTONIC) - t0;
 	munmap(p, BENCH_SIZE);
 
+	for (i = 0; i < ARRAY_SIZE(mem_keys); i++)
+		ksft_print_msg("BENCH pre_%.*s_kb=%ld\n",
+			       (int)strlen(mem_keys[i]) - 1, mem_keys[i],
+			       read_key("/proc/meminfo", mem_keys[i]));
+	read_vm(vm0);
+	t1 = now_ns(CLOCK_MONOTONIC);
 	if (luo_session_preserve_fd(sfd, mfd, MEM_TOKEN))
 		fail_exit("preserve the memfd");
 	t2 = now_ns(CLOCK_MONOTONIC);
+	read_vm(vm1);
+	for (i = 0; i < ARRAY_SIZE(vm_keys); i++)
+		ksft_print_msg("BENCH preserve_%s=%ld\n", vm_keys[i],
+			       vm1[i] - vm0[i]);
 
 	ksft_print_msg("BENCH fill_us=%llu preserve_us=%llu\n",
-		       (t1 - t0) / 1000, (t2 - t1) / 1000);
+		       fill / 1000, (t2 - t1) / 1000);
 
 	tsc_us = tsc_per_us();
 	close(luo_fd);
