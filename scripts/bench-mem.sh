@@ -14,7 +14,9 @@
 # 1 (fill, preserve, kexec), and as stage 2 in the kernel it kexecs into,
 # the same kernel (retrieve, first touch of every page, check of every byte,
 # finish). BENCH_MEM_REPEAT runs of each (default 2) give the better time
-# of each phase.
+# of each phase. BENCH_MEM_MODES="0" or "1" runs only 4 KiB pages or only
+# large folios; BENCH_MEM_CMDLINE adds to both kernels' command line (for
+# instance a kho_scratch= size).
 #
 # Prints one table: per phase, both kernels, per GiB at the largest size, the
 # growth from the smallest to the largest size, and the ratio unpatched /
@@ -69,7 +71,7 @@ run() {
 		-DBENCH_MIB="$mib" >"$dir/build.log" 2>&1 ||
 		{ cat "$dir/build.log" >&2; return 1; }
 	mem=$(( (2 * mib + 1024 + 1023) / 1024 ))G
-	cmd="quiet printk.time=1"
+	cmd="quiet printk.time=1 ${BENCH_MEM_CMDLINE:-}"
 	[ "$thp" = 1 ] && cmd="$cmd transparent_hugepage_shmem=always"
 	timeout "${BENCH_TIMEOUT:-900}" qemu-system-x86_64 -m "$mem" -smp 2 -no-reboot \
 		-nographic -nodefaults -accel "$QEMU_ACCEL" -serial file:"$dir/serial.log" \
@@ -93,7 +95,7 @@ run() {
 }
 
 for rep in $(seq "$REPEAT"); do
-	for thp in 0 1; do
+	for thp in ${BENCH_MEM_MODES:-0 1}; do
 		for mib in "${SIZES[@]}"; do
 			for side in base patched; do
 				msg "bench-mem: $side, $mib MiB, $([ "$thp" = 1 ] && echo 'large folios' || echo '4 KiB pages'), run $rep"
