@@ -39,6 +39,8 @@
 
 #include <libliveupdate.h>
 
+#include "../guest/clock.h"
+
 #ifndef BENCH_MIB
 #define BENCH_MIB 128
 #endif
@@ -56,34 +58,6 @@
 
 
 static unsigned long long boot_main_ms, tsc_at_main;
-
-static unsigned long long rdtsc(void)
-{
-	unsigned int lo, hi;
-
-	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return ((unsigned long long)hi << 32) | lo;
-}
-
-static unsigned long long now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* TSC ticks per microsecond, over 200 ms of CLOCK_MONOTONIC. */
-static unsigned long long tsc_per_us(void)
-{
-	unsigned long long t0 = now_ns(CLOCK_MONOTONIC), c0 = rdtsc(), t1;
-
-	do {
-		t1 = now_ns(CLOCK_MONOTONIC);
-	} while (t1 - t0 < 200000000ULL);
-
-	return (rdtsc() - c0) * 1000 / (t1 - t0);
-}
 
 static unsigned long long word(unsigned long i)
 {
@@ -150,10 +124,10 @@ static void write_file(const char *path, const char *s)
  * The last thing stage 1 does: from the marker on, every kernel message
  * reaches the console; the init then loads the next kernel and reboots.
  */
-static void mark_reboot(unsigned long long tsc_us)
+static void mark_reboot(unsigned long long tsc_ms)
 {
 	write_file("/proc/sys/kernel/printk", "7");
-	ksft_print_msg("BENCH tsc_per_us1=%llu\n", tsc_us);
+	ksft_print_msg("BENCH tsc_per_ms1=%llu\n", tsc_ms);
 	ksft_print_msg("BENCH tsc_reboot=%llu\n", rdtsc());
 	write_file("/dev/kmsg", "<5>luo_bench_mem: reboot\n");
 }
@@ -161,7 +135,7 @@ static void mark_reboot(unsigned long long tsc_us)
 static void run_stage_1(int luo_fd)
 {
 	long vm0[ARRAY_SIZE(vm_keys)], vm1[ARRAY_SIZE(vm_keys)];
-	unsigned long long t0, t1, t2, fill, tsc_us;
+	unsigned long long t0, t1, t2, fill, tsc_ms;
 	unsigned long *p, i, n = BENCH_SIZE / sizeof(*p);
 	int sfd, mfd;
 
@@ -199,9 +173,9 @@ static void run_stage_1(int luo_fd)
 	ksft_print_msg("BENCH fill_us=%llu preserve_us=%llu\n",
 		       fill / 1000, (t2 - t1) / 1000);
 
-	tsc_us = tsc_per_us();
+	tsc_ms = tsc_per_ms();
 	close(luo_fd);
-	mark_reboot(tsc_us);
+	mark_reboot(tsc_ms);
 	daemonize_and_wait();
 }
 
@@ -256,7 +230,7 @@ static void run_stage_2(int luo_fd, int state_session_fd)
 	ksft_print_msg("BENCH retrieve_us=%llu touch_us=%llu verify_us=%llu finish_us=%llu\n",
 		       (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000,
 		       (t4 - t3) / 1000);
-	ksft_print_msg("BENCH tsc_per_us2=%llu\n", tsc_per_us());
+	ksft_print_msg("BENCH tsc_per_ms2=%llu\n", tsc_per_ms());
 	ksft_print_msg("--- LUO BENCH MEM TEST PASSED (%d MiB, every byte checked) ---\n",
 		       BENCH_MIB);
 }

@@ -33,6 +33,8 @@
 
 #include <libliveupdate.h>
 
+#include "../guest/clock.h"
+
 #define STATE_SESSION_NAME	"luo_demo_state"
 #define STATE_MEMFD_TOKEN	999
 #define CLOCK_MEMFD_TOKEN	998
@@ -49,34 +51,6 @@ struct demo_clock {
 	unsigned long long tsc_per_ms;
 	unsigned long long tsc_kexec;
 };
-
-static unsigned long long rdtsc(void)
-{
-	unsigned int lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((unsigned long long)hi << 32) | lo;
-}
-
-static unsigned long long now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* TSC ticks per millisecond, measured against CLOCK_MONOTONIC over 200 ms. */
-static unsigned long long tsc_per_ms(void)
-{
-	unsigned long long t0 = now_ns(CLOCK_MONOTONIC), c0 = rdtsc(), t1;
-
-	do {
-		t1 = now_ns(CLOCK_MONOTONIC);
-	} while (t1 - t0 < 200000000ULL);
-
-	return (rdtsc() - c0) * 1000000ULL / (t1 - t0);
-}
 
 /* The pattern: a 64-bit xorshift of (session, file, word index). */
 static unsigned long long pattern(int s, int f, unsigned long i)

@@ -15,12 +15,12 @@ for line in open(path):
         continue
     side, mib, thp = f[0], int(f[1]), int(f[2])
     kv = {k: float(v) for k, v in (x.split('=', 1) for x in f[4:])}
-    tsc = (kv['tsc_per_us1'] + kv['tsc_per_us2']) / 2
+    tsc = (kv['tsc_per_ms1'] + kv['tsc_per_ms2']) / 2 / 1000  # ticks per us
     freeze = (kv['t_start'] - kv['t_marker']) * 1000
     tsc_start = kv['tsc_reboot'] + freeze * 1000 * tsc
     ph = {
         'preserve': kv['preserve_us'] / 1000,
-        'freeze+serialize': freeze,
+        'kexec load+freeze+ser.': freeze,
         'kexec to new kernel': (kv['tsc_main'] - tsc_start) / tsc / 1000 - kv['boot_ms'],
         'boot to userspace': kv['boot_ms'],
         'retrieve': kv['retrieve_us'] / 1000,
@@ -41,7 +41,8 @@ lo, hi = sizes[0], sizes[-1]
 print(f'\nLive update of one memfd: unpatched {vold} vs patched {vnew}')
 print('QEMU TCG, 2 vCPUs, guest RAM 2x the memfd + 1 GiB; times in ms taken in the guest,')
 print(f'best of {max(len(v) for v in runs.values())} runs; ratio = unpatched / patched; '
-      'blackout = reboot() to the memfd retrieved; every byte checked in every run\n')
+      'blackout = end of stage 1 (kexec load included) to the memfd retrieved;\n'
+      'every byte checked in every run\n')
 for thp, what in ((0, '4 KiB pages'), (1, 'large folios (shmem THP)')):
     if not any(k[2] == thp for k in best):
         continue

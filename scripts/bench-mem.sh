@@ -11,7 +11,8 @@
 # config/bench.config (transparent huge pages), in $BUILD/bench-base and
 # $BUILD/bench-patched: only these two. Each run boots QEMU (TCG) with a guest
 # large enough for the memfd twice over, runs bench/luo_bench_mem.c as stage
-# 1 (fill, preserve, kexec), and as stage 2 in the kernel it kexecs into,
+# 1 (fill, preserve; the selftest init then kexecs), and as stage 2 in the
+# kernel it kexecs into,
 # the same kernel (retrieve, first touch of every page, check of every byte,
 # finish). BENCH_MEM_REPEAT runs of each (default 2) give the better time
 # of each phase. BENCH_MEM_MODES="0" or "1" runs only 4 KiB pages or only
@@ -32,27 +33,16 @@ st=$TREE/tools/testing/selftests/liveupdate
 g() { git -C "$TREE" "$@"; }
 
 "$TOP/scripts/tree.sh"
-[ -z "$(g status --porcelain --untracked-files=no)" ] ||
-	die "$TREE has uncommitted edits: commit or stash them first"
-branch=$(g symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
-
 export KERNEL_EXTRA_CONFIG=$TOP/config/bench.config
-# build_at COMMIT OUT: the bench kernel of COMMIT, unless OUT holds it.
-build_at() {
-	local c=$1 out=$2
-	if [ -f "$out/arch/x86/boot/bzImage" ] && [ "$(cat "$out/bench-commit" 2>/dev/null)" = "$c" ]; then
+# bench_kernel COMMIT OUT: the bench kernel of COMMIT, unless OUT holds it.
+bench_kernel() {
+	[ -f "$2/arch/x86/boot/bzImage" ] && [ "$(cat "$2/bench-commit" 2>/dev/null)" = "$1" ] &&
 		return 0
-	fi
-	g checkout -q --detach "$c"
-	msg "bench-mem: building $(basename "$out"): $(g log -1 --format=%s)"
-	"$TOP/scripts/kernel.sh" "$TREE" "$out" >"$out.log" 2>&1 ||
-		{ g checkout -q -f "$branch"; tail -n 20 "$out.log"; die "bench-mem: $out does not build"; }
-	echo "$c" >"$out/bench-commit"
-	g checkout -q -f "$branch"
+	kernel_at "$1" "$2" "$2.log" || die "bench-mem: $2 does not build"
+	echo "$1" >"$2/bench-commit"
 }
-mkdir -p "$BUILD/bench-base" "$BUILD/bench-patched"
-build_at "$(g rev-parse base)" "$BUILD/bench-base"
-build_at "$(g rev-parse HEAD)" "$BUILD/bench-patched"
+bench_kernel "$(g rev-parse base)" "$BUILD/bench-base"
+bench_kernel "$(g rev-parse HEAD)" "$BUILD/bench-patched"
 # The headers and gen_init_cpio of the guest programs come from $BUILD/kernel.
 [ -x "$BUILD/kernel/usr/gen_init_cpio" ] || "$TOP/scripts/kernel.sh"
 

@@ -54,3 +54,22 @@ prev_kernel_commit() {
 		"$(git -C "$TREE" rev-parse cover)..$1" -- include/linux/kho/abi/)
 	[ -n "$bump" ] && git -C "$TREE" rev-parse "$bump^"
 }
+
+# kernel_at COMMIT OUT LOG: build the selftest kernel (scripts/kernel.sh, with
+# $KERNEL_EXTRA_CONFIG if set) of COMMIT of the series in OUT, logging to LOG:
+# build/linux is checked out at COMMIT and goes back to its branch after, built
+# or not. Refuses a tree with uncommitted edits or not on a branch.
+kernel_at() {
+	local c=$1 out=$2 log=$3 branch ok=0
+	[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+		die "$TREE has uncommitted edits: commit or stash them first"
+	branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) ||
+		die "$TREE is not on a branch"
+	mkdir -p "$out" "$(dirname "$log")"
+	git -C "$TREE" checkout -q --detach "$c"
+	msg "building $(basename "$out"): $(git -C "$TREE" log -1 --format=%s)"
+	"$TOP/scripts/kernel.sh" "$TREE" "$out" >"$log" 2>&1 || ok=1
+	git -C "$TREE" checkout -q -f "$branch"
+	[ "$ok" = 0 ] || tail -n 20 "$log" >&2
+	return "$ok"
+}

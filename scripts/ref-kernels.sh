@@ -25,7 +25,6 @@ g() { git -C "$TREE" "$@"; }
 [ -z "$(g status --porcelain --untracked-files=no)" ] ||
 	die "$TREE has uncommitted edits: commit or stash them first"
 branch=$(g symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
-
 [ $# -gt 0 ] || set -- base prev
 todo=()
 for name in "$@"; do
@@ -44,15 +43,12 @@ for name in "$@"; do
 done
 [ ${#todo[@]} -gt 0 ] || exit 0
 
-trap 'g checkout -q -f "$branch"' EXIT
 for t in "${todo[@]}"; do
 	name=${t%%:*} c=${t#*:}
 	dir=$BUILD/$name-kernel
-	mkdir -p "$dir" "$BUILD/logs"
-	g checkout -q --detach "$c"
-	msg "building the $name kernel: $(g log -1 --format=%s)"
-	"$TOP/scripts/kernel.sh" "$TREE" "$BUILD/bisect" >"$BUILD/logs/ref-$name.log" 2>&1 ||
-		{ tail -n 20 "$BUILD/logs/ref-$name.log"; die "the $name kernel does not build"; }
+	mkdir -p "$dir"
+	kernel_at "$c" "$BUILD/bisect" "$BUILD/logs/ref-$name.log" ||
+		die "the $name kernel does not build"
 	cp "$BUILD/bisect/arch/x86/boot/bzImage" "$dir/bzImage"
 	echo "$c" >"$dir/commit"
 	[ "$name" = base ] ||
