@@ -43,7 +43,8 @@ print('QEMU TCG, 2 vCPUs, guest RAM 2x the memfd + 1 GiB; times in ms taken in t
 print(f'best of {max(len(v) for v in runs.values())} runs; ratio = unpatched / patched; '
       'blackout = end of stage 1 (kexec load included) to the memfd retrieved;\n'
       'every byte checked in every run\n')
-for thp, what in ((0, '4 KiB pages'), (1, 'large folios (shmem THP)')):
+for thp, what in ((0, '4 KiB pages'), (1, 'large folios (shmem THP)'),
+                  (2, '4 KiB pages, memfd preserved before it is filled')):
     if not any(k[2] == thp for k in best):
         continue
     print(f'-- {what}')

@@ -15,8 +15,10 @@
 # kernel it kexecs into,
 # the same kernel (retrieve, first touch of every page, check of every byte,
 # finish). BENCH_MEM_REPEAT runs of each (default 2) give the better time
-# of each phase. BENCH_MEM_MODES="0" or "1" runs only 4 KiB pages or only
-# large folios; BENCH_MEM_CMDLINE adds to both kernels' command line (for
+# of each phase. BENCH_MEM_MODES (default "0 1 2") says which modes run: 0,
+# 4 KiB pages; 1, large folios; 2, 4 KiB pages with the memfd preserved
+# before it is filled (-DBENCH_EARLY=1: no page of it lands in KHO scratch,
+# nothing is migrated at preserve). BENCH_MEM_CMDLINE adds to both kernels' command line (for
 # instance a kho_scratch= size).
 #
 # Prints one table: per phase, both kernels, per GiB at the largest size, the
@@ -54,11 +56,12 @@ results=$ws/results
 # run SIDE KERNEL MIB THP REP: one live update; appends its BENCH values.
 run() {
 	local side=$1 kernel=$2 mib=$3 thp=$4 rep=$5
-	local tag=$side-$mib-$thp-$rep dir mem cmd
+	local tag=$side-$mib-$thp-$rep dir mem cmd early=0
 	dir=$ws/$tag
 	mkdir -p "$dir"
+	[ "$thp" = 2 ] && early=1
 	luo_initrd "$dir" "$kernel" "$st" "$TOP/bench/luo_bench_mem.c" \
-		-DBENCH_MIB="$mib" >"$dir/build.log" 2>&1 ||
+		-DBENCH_MIB="$mib" -DBENCH_EARLY=$early >"$dir/build.log" 2>&1 ||
 		{ cat "$dir/build.log" >&2; return 1; }
 	mem=$(( (2 * mib + 1024 + 1023) / 1024 ))G
 	cmd="quiet printk.time=1 ${BENCH_MEM_CMDLINE:-}"
@@ -85,10 +88,10 @@ run() {
 }
 
 for rep in $(seq "$REPEAT"); do
-	for thp in ${BENCH_MEM_MODES:-0 1}; do
+	for thp in ${BENCH_MEM_MODES:-0 1 2}; do
 		for mib in "${SIZES[@]}"; do
 			for side in base patched; do
-				msg "bench-mem: $side, $mib MiB, $([ "$thp" = 1 ] && echo 'large folios' || echo '4 KiB pages'), run $rep"
+				msg "bench-mem: $side, $mib MiB, $(case $thp in 1) echo 'large folios' ;; 2) echo '4 KiB pages, preserved before filled' ;; *) echo '4 KiB pages' ;; esac), run $rep"
 				run "$side" "$BUILD/bench-$side/arch/x86/boot/bzImage" "$mib" "$thp" "$rep" ||
 					die "bench-mem run failed"
 			done
