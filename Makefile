@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit memblock selftests hygiene docs bisect cross check demo bench bench-mem clean distclean
+.PHONY: all help deps base tree export kernel kunit memblock selftests torture hygiene docs bisect cross check demo bench bench-mem clean distclean
 
 all: help
 
@@ -13,6 +13,8 @@ help:
 	@echo "make demo       build the patched kernel and watch a live update in QEMU"
 	@echo "make check      every test: series hygiene, KUnit, kexec selftests, per-patch"
 	@echo "                builds, unpatched-to-patched live update"
+	@echo "make torture    every corrupt handover of the matrix, allocation failures"
+	@echo "                while preserving, on a KASAN kernel with panic_on_warn"
 	@echo "make bench      live update at scale: unpatched vs patched kernel, one table"
 	@echo "make bench-mem  its memory axis alone: one memfd of 128 MiB to 2 GiB"
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
@@ -55,6 +57,9 @@ docs: tree
 
 bisect: tree
 	@$(S)/bisect-build.sh
+
+torture: tree
+	@$(S)/torture.sh $(T)
 
 cross: kernel
 	@$(S)/ref-kernels.sh base prev

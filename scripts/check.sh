@@ -4,7 +4,9 @@
 # make check: every test, in order, each stage run even when an earlier one
 # failed (as far as it can run): series hygiene, the tree, the
 # documentation, KUnit, the
-# memblock simulator, the kexec selftests, the build of every patch (with
+# memblock simulator, the kexec selftests, corrupt handovers and allocation
+# failures on a KASAN kernel (a representative subset of the matrix of
+# scripts/torture.sh: $TORTURE_CHECK_CASES), the build of every patch (with
 # W=1 and sparse on the files the series touches), and the live update from
 # the unpatched base kernel into the patched one. Ends with "N passed, N
 # failed" over every patch checked, every patch built, every KUnit case,
@@ -12,6 +14,10 @@
 # any failure.
 
 . "$(dirname "$0")/lib.sh"
+
+# One case of each class of the matrix (make torture runs every case), and
+# the allocation failures.
+TORTURE_CHECK_CASES=${TORTURE_CHECK_CASES:-"memfd-size memfd-seals memfd-chunk-cycle folio-index-dup file-compatible session-files-text files-block-count sessions-block-cycle luo-compatible fdt-luo-data fdt-memfd-version-missing fdt-map-unaligned scratch-size radix-node-cycle radix-key-scratch metadata-version reserve-mem-start fault endure"}
 
 res=$BUILD/results
 rm -rf "$res"
@@ -46,6 +52,9 @@ if [ "$tree_ok" = 1 ]; then
 		echo "not ok - kernel build failed"
 	fi
 
+	stage "corrupt handovers, allocation failures (KASAN, panic_on_warn): a subset"
+	TORTURE_CASES=$TORTURE_CHECK_CASES "$TOP/scripts/torture.sh" || true
+
 	stage "every patch builds (W=1 and sparse on the touched files)"
 	bisect_ok=1
 	"$TOP/scripts/bisect-build.sh" || bisect_ok=0
@@ -60,7 +69,7 @@ fi
 
 stage "summary"
 pass=0 fail=0
-for s in hygiene docs kunit memblock selftests bisect cross; do
+for s in hygiene docs kunit memblock selftests torture bisect cross; do
 	if [ -f "$res/$s" ]; then
 		read -r p f <"$res/$s"
 	else

@@ -7,7 +7,9 @@
 #
 # The scenarios are the kexec tests that the tree's selftest Makefile builds
 # (TEST_GEN_PROGS_EXTENDED, each with its own .c file), so a scenario that the
-# series adds is picked up without touching this script. vmtest.sh is pointed
+# series adds is picked up without touching this script, except luo_corrupt,
+# luo_fault and luo_endure: they need the kernel and command line of
+# scripts/torture.sh, which runs them. vmtest.sh is pointed
 # at $BUILD/kernel, which scripts/kernel.sh configured exactly as vmtest.sh
 # does, so it finds the kernel up to date. vmtest.sh asks QEMU for TCG first.
 # Writes "PASSED FAILED" to $BUILD/results/selftests.
@@ -24,7 +26,10 @@ if [ $# -gt 0 ]; then
 	scenarios=("$@")
 else
 	mapfile -t scenarios < <(sed -n 's/^TEST_GEN_PROGS_EXTENDED[[:space:]]*+=[[:space:]]*//p' "$st/Makefile" |
-		tr ' ' '\n' | while read -r t; do [ -f "$st/$t.c" ] && echo "$t"; done)
+		tr ' ' '\n' | while read -r t; do
+			case $t in luo_corrupt|luo_fault|luo_endure) continue ;; esac
+			[ -f "$st/$t.c" ] && echo "$t"
+		done)
 fi
 [ ${#scenarios[@]} -gt 0 ] || die "no kexec scenarios found in $st/Makefile"
 

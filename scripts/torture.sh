@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# torture.sh [CASE...]: the matrix of corrupt handovers across real kexecs.
+#
+# Builds, once, the torture kernel in $BUILD/torture-kernel: the selftest
+# configuration plus config/torture.config (the test facility that corrupts
+# the outgoing state, CONFIG_KEXEC_HANDOVER_CORRUPT_TEST, KASAN and the
+# fault-injection framework). The plain kernel of the other selftests is not
+# touched. Then runs the kexec selftest luo_corrupt once per case of its
+# table (tools/testing/selftests/liveupdate/luo_corrupt.c; "luo_corrupt -l"
+# lists them), each in its own QEMU guest of 2 GiB under TCG, booted with
+# panic_on_warn=1 and kho_scratch=32M,256M,256M: KASAN's early reservations
+# leave no room for the default scratch sizing, and the kernel after the
+# kexec allocates its KASAN shadow (an eighth of the memory) from scratch
+# alone, which a 4 GiB guest does not leave room for.
+#
+# A case passes when the guest printed the selftest's "TEST PASSED" and the
+# serial log holds no WARNING, BUG, KASAN report, Oops or panic; otherwise
+# the report is shown. Prints one line per case: the corruption, what the
+# new kernel logged, the outcome.
+#
+# The cases: the arguments, or $TORTURE_CASES, or every case of the table.
+# Writes "PASSED FAILED" to $BUILD/results/torture.
+
+. "$(dirname "$0")/lib.sh"
+
+st=$TREE/tools/testing/selftests/liveupdate
+out=$BUILD/torture-kernel
+work=$BUILD/torture
+res=$BUILD/results
+logs=$BUILD/logs/torture
+mkdir -p "$work" "$res" "$logs"
+rm -f "$res/torture"
+
+[ -f "$st/luo_corrupt.c" ] || die "$st/luo_corrupt.c: the series has no corrupt matrix"
+
+KERNEL_EXTRA_CONFIG=$TOP/config/torture.config \
+	"$TOP/scripts/kernel.sh" "$TREE" "$out" >"$logs/build.log" 2>&1 || {
+	tail -n 20 "$logs/build.log" >&2
+	echo "0 1" >"$res/torture"
+	die "the torture kernel does not build (log: $logs/build.log)"
+}
+kernel=$out/arch/x86/boot/bzImage
+
+# The initrds, as upstream's vmtest.sh builds them: init kexecs into the
+# same kernel and runs the test binary at each stage.
+make -s -C "$TREE" O="$out" ARCH=x86 headers_install INSTALL_HDR_PATH="$work/usr"
+cc_nolibc=(gcc -static -nostdinc -nostdlib -I "$work/usr/include"
+	   -I "$TREE/tools/include/nolibc" -I "$st/lib/include")
+"${cc_nolibc[@]}" -s -Os -fno-asynchronous-unwind-tables -fno-ident \
+	-fno-stack-protector -o "$work/init" "$st/init.c"
+mkinitrd() {	# NAME: $work/NAME.cpio with $st/NAME.c as the test binary
+	local d=$work/$1
+	mkdir -p "$d"
+	"${cc_nolibc[@]}" -O2 -o "$d/test_binary" "$st/$1.c" "$st/lib/lu_utils.c"
+	local common="dir /dev 0755 0 0
+dir /proc 0755 0 0
+dir /debugfs 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+file /init $work/init 0755 0 0
+file /test_binary $d/test_binary 0755 0 0"
+	printf '%s\n' "$common" >"$d/cpio_list_inner"
+	"$out/usr/gen_init_cpio" "$d/cpio_list_inner" >"$d/inner_initrd.cpio"
+	printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n' \
+		"$common" "$kernel" "$d/inner_initrd.cpio" >"$d/cpio_list"
+	"$out/usr/gen_init_cpio" "$d/cpio_list" >"$work/$1.cpio"
+}
+mkinitrd luo_corrupt
+mkinitrd luo_fault
+mkinitrd luo_endure
+
+# The runs: one per case of luo_corrupt's table, "fault" (luo_fault) and
+# "endure" (luo_endure: ten live updates in a row in one guest).
+if [ $# -gt 0 ]; then
+	cases=("$@")
+elif [ -n "${TORTURE_CASES:-}" ]; then
+	read -r -a cases <<<"$TORTURE_CASES"
+else
+	mapfile -t cases < <("$work/luo_corrupt/test_binary" -l)
+	cases+=(fault endure)
+fi
+
+# What fails a run whatever the test binary says. Allocation failure
+# reports (injected on purpose) print call traces and are not failures.
+bad='WARNING:|BUG:|KASAN:|Oops|Kernel panic|UBSAN:|general protection'
+cmdline="console=ttyS0 liveupdate=on panic=-1 panic_on_warn=1 kho_scratch=${TORTURE_SCRATCH:-32M,256M,256M} earlyprintk=serial reserve_mem=1M:4K:lucase"
+
+pass=0 fail=0
+for c in "${cases[@]}"; do
+	serial=$logs/$c.serial
+	start=$(date +%s)
+	if [ "$c" = fault ]; then
+		initrd=$work/luo_fault.cpio append=$cmdline
+	elif [ "$c" = endure ]; then
+		initrd=$work/luo_endure.cpio append="$cmdline luo_endure=10"
+	else
+		initrd=$work/luo_corrupt.cpio append="$cmdline luo_corrupt=$c"
+	fi
+	timeout "${TORTURE_TIMEOUT:-300}" qemu-system-x86_64 -m "${TORTURE_MEM:-2G}" -smp 2 \
+		-accel "$QEMU_ACCEL" -no-reboot -nographic -nodefaults \
+		-serial file:"$serial" -kernel "$kernel" -initrd "$initrd" \
+		-append "$append" >/dev/null 2>&1 </dev/null || true
+	secs=$(( $(date +%s) - start ))
+	if [ "$c" = fault ]; then
+		corrupt="allocation failures while preserving"
+		logged=$(grep -a -o 'STAGE 2\] .*intact' "$serial" | sed 's/^STAGE 2\] //' || true)
+	elif [ "$c" = endure ]; then
+		corrupt="ten live updates in a row"
+		logged=$(grep -a -o 'UPDATE [0-9]*\] intact.*' "$serial" | tail -n 1 || true)
+		grep -a -o 'UPDATE [0-9]*\] intact.*' "$serial" >"$logs/endure.updates" || true
+	else
+		corrupt=$("$work/luo_corrupt/test_binary" -p "$c")
+		logged=$(grep -a -m1 -o 'log: .*' "$serial" | sed 's/^log: //' || true)
+	fi
+	if grep -aq "TEST PASSED" "$serial" && ! grep -aEq "$bad" "$serial"; then
+		pass=$((pass + 1))
+		echo "ok - $c (${secs}s): $corrupt -> $logged"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $c (${secs}s): $corrupt (serial: $serial)"
+		if grep -aEq "$bad" "$serial"; then
+			grep -aE -A 25 -m 1 "$bad" "$serial" | sed 's/^/    /'
+		else
+			grep -aE 'Bail|INIT: Starting' "$serial" | tail -n 4 | sed 's/^/    /'
+		fi
+	fi
+done
+echo "$pass $fail" >"$res/torture"
+msg "torture: $pass passed, $fail failed"
+[ "$fail" = 0 ]
