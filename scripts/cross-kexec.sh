@@ -142,6 +142,7 @@ dropped='/KHO: setup: component block: incoming version 2, this kernel reads ver
 if [ ${#rollback_scenarios[@]} -gt 0 ]; then
 	echo "# pre-flight: patched -> Linux 7.3 ($old)"
 	if preflight base "$old"; then
+		pins_base=$pins
 		for t in "${rollback_scenarios[@]}"; do
 			rollback rollback-7.3-pinned "$old" "$v_old" "$t" \
 				"kho_write_versions=$pins" "patched pinned target passed " ""
@@ -178,6 +179,47 @@ if [ ${#rollback_scenarios[@]} -gt 0 ] && [ -f "$prev" ]; then
 elif [ ${#rollback_scenarios[@]} -gt 0 ]; then
 	fail=$((fail + 1))
 	echo "not ok - cross-kexec rollback to the previous patched kernel: no $prev (run scripts/ref-kernels.sh prev)"
+fi
+
+# Ten live updates in a row in one guest, alternating the patched kernel and
+# Linux 7.3 (the series' luo_endure, luo_endure_alt=1): the patched kernel
+# writes what 7.3 reads (kho_write_versions=, the pins of the pre-flight
+# tool, as above; 7.3 ignores the parameter), 7.3 writes its own format, which
+# the patched kernel reads as the legacy versions. Every memfd is verified
+# byte for byte at every update, and the free memory is printed per update.
+# Passes when the updates ran on the kernels in turn, the patched kernel read
+# 7.3's handover at each of its updates and the test passed.
+endure=$TREE/tools/testing/selftests/liveupdate/luo_endure.c
+n=${ENDURE_UPDATES:-10}
+if [ -f "$endure" ]; then
+	ws=$ws_all/endure-alternating
+	if [ -z "${pins_base:-}" ]; then
+		echo "# pre-flight: patched -> Linux 7.3 ($old)"
+		preflight base "$old" && pins_base=$pins
+	fi
+	LUO_INITRD_EXTRA="file /kernel_b $old 0644 0 0" \
+		luo_initrd "$ws" "$new" "$(dirname "$endure")" "$endure"
+	luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${ENDURE_TIMEOUT:-600}" \
+		"kho_write_versions=${pins_base:-} luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
+	tr -d '\r' <"$ws/serial.log" | grep -a -o 'UPDATE [0-9]*\] intact on .*' >"$ws/updates" || true
+	# Update k runs 7.3 when k is odd; the patched kernel reads 7.3's data
+	# as the legacy versions at each even update.
+	seen=$(awk -v o="$v_old" -v p="$v_new" '{
+		k = substr($2, 1, length($2) - 1) + 0
+		if ($5 != ((k % 2) ? o : p) ";" || k != ++u) bad = 1
+	} END { print (bad || !u) ? "bad" : u }' "$ws/updates")
+	legacy=$(grep -a -c "no component versions in the handover FDT" "$ws/serial.log" || true)
+	if [ -n "${pins_base:-}" ] && [ "$seen" = "$n" ] && [ "$legacy" = $((n / 2)) ] &&
+	   grep -a -q "$n LIVE UPDATES KEXEC TEST PASSED" "$ws/serial.log" &&
+	   nopanic "$ws/serial.log"; then
+		pass=$((pass + 1))
+		echo "ok - cross-kexec endure: $n live updates alternating $v_new (kho_write_versions=$pins_base) and $v_old, every memfd intact:"
+		sed 's/^/    /' "$ws/updates"
+	else
+		fail=$((fail + 1))
+		echo "not ok - cross-kexec endure: $n live updates alternating $v_new and $v_old (updates in turn: $seen; legacy reads: $legacy; serial: $ws/serial.log)"
+		tail -n 15 "$ws/serial.log" | sed 's/^/    /'
+	fi
 fi
 
 echo "$pass $fail" >"$res/cross"

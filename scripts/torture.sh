@@ -24,6 +24,7 @@
 # Writes "PASSED FAILED" to $BUILD/results/torture.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/initrd.sh"
 
 st=$TREE/tools/testing/selftests/liveupdate
 out=$BUILD/torture-kernel
@@ -43,32 +44,13 @@ KERNEL_EXTRA_CONFIG=$TOP/config/torture.config \
 }
 kernel=$out/arch/x86/boot/bzImage
 
-# The initrds, as upstream's vmtest.sh builds them: init kexecs into the
-# same kernel and runs the test binary at each stage.
-make -s -C "$TREE" O="$out" ARCH=x86 headers_install INSTALL_HDR_PATH="$work/usr"
-cc_nolibc=(gcc -static -nostdinc -nostdlib -I "$work/usr/include"
-	   -I "$TREE/tools/include/nolibc" -I "$st/lib/include")
-"${cc_nolibc[@]}" -s -Os -fno-asynchronous-unwind-tables -fno-ident \
-	-fno-stack-protector -o "$work/init" "$st/init.c"
-mkinitrd() {	# NAME: $work/NAME.cpio with $st/NAME.c as the test binary
-	local d=$work/$1
-	mkdir -p "$d"
-	"${cc_nolibc[@]}" -O2 -o "$d/test_binary" "$st/$1.c" "$st/lib/lu_utils.c"
-	local common="dir /dev 0755 0 0
-dir /proc 0755 0 0
-dir /debugfs 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-file /init $work/init 0755 0 0
-file /test_binary $d/test_binary 0755 0 0"
-	printf '%s\n' "$common" >"$d/cpio_list_inner"
-	"$out/usr/gen_init_cpio" "$d/cpio_list_inner" >"$d/inner_initrd.cpio"
-	printf '%s\nfile /kernel %s 0644 0 0\nfile /initrd.img %s 0644 0 0\n' \
-		"$common" "$kernel" "$d/inner_initrd.cpio" >"$d/cpio_list"
-	"$out/usr/gen_init_cpio" "$d/cpio_list" >"$work/$1.cpio"
-}
-mkinitrd luo_corrupt
-mkinitrd luo_fault
-mkinitrd luo_endure
+# The initrds, laid out as upstream's vmtest.sh lays them out
+# (scripts/initrd.sh): init kexecs into the same kernel and runs the test
+# binary at each stage.
+for t in luo_corrupt luo_fault luo_endure; do
+	LUO_INITRD_KERNEL=$out luo_initrd "$work/$t" "$kernel" "$st" "$st/$t.c" ||
+		die "cannot build the initramfs of $t"
+done
 
 # The runs: one per case of luo_corrupt's table, "fault" (luo_fault) and
 # "endure" (luo_endure: ten live updates in a row in one guest).
@@ -91,11 +73,11 @@ for c in "${cases[@]}"; do
 	serial=$logs/$c.serial
 	start=$(date +%s)
 	if [ "$c" = fault ]; then
-		initrd=$work/luo_fault.cpio append=$cmdline
+		initrd=$work/luo_fault/initrd.cpio append=$cmdline
 	elif [ "$c" = endure ]; then
-		initrd=$work/luo_endure.cpio append="$cmdline luo_endure=10"
+		initrd=$work/luo_endure/initrd.cpio append="$cmdline luo_endure=10"
 	else
-		initrd=$work/luo_corrupt.cpio append="$cmdline luo_corrupt=$c"
+		initrd=$work/luo_corrupt/initrd.cpio append="$cmdline luo_corrupt=$c"
 	fi
 	timeout "${TORTURE_TIMEOUT:-300}" qemu-system-x86_64 -m "${TORTURE_MEM:-2G}" -smp 2 \
 		-accel "$QEMU_ACCEL" -no-reboot -nographic -nodefaults \
