@@ -191,34 +191,52 @@ fi
 # 7.3's handover at each of its updates and the test passed.
 endure=$TREE/tools/testing/selftests/liveupdate/luo_endure.c
 n=${ENDURE_UPDATES:-10}
-if [ -f "$endure" ]; then
-	ws=$ws_all/endure-alternating
+ws=$ws_all/endure-alternating
+endure_fail() {
+	fail=$((fail + 1))
+	echo "not ok - cross-kexec endure: $n live updates alternating $v_new and $v_old: $*"
+}
+if [ ! -f "$endure" ]; then
+	endure_fail "no $endure"
+elif [ "$v_old" = "$v_new" ]; then
+	endure_fail "both kernels report version $v_old: the updates cannot be told apart"
+else
 	if [ -z "${pins_base:-}" ]; then
 		echo "# pre-flight: patched -> Linux 7.3 ($old)"
 		preflight base "$old" && pins_base=$pins
 	fi
-	LUO_INITRD_EXTRA="file /kernel_b $old 0644 0 0" \
-		luo_initrd "$ws" "$new" "$(dirname "$endure")" "$endure"
-	luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${ENDURE_TIMEOUT:-600}" \
-		"kho_write_versions=${pins_base:-} luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
-	tr -d '\r' <"$ws/serial.log" | grep -a -o 'UPDATE [0-9]*\] intact on .*' >"$ws/updates" || true
-	# Update k runs 7.3 when k is odd; the patched kernel reads 7.3's data
-	# as the legacy versions at each even update.
-	seen=$(awk -v o="$v_old" -v p="$v_new" '{
-		k = substr($2, 1, length($2) - 1) + 0
-		if ($5 != ((k % 2) ? o : p) ";" || k != ++u) bad = 1
-	} END { print (bad || !u) ? "bad" : u }' "$ws/updates")
-	legacy=$(grep -a -c "no component versions in the handover FDT" "$ws/serial.log" || true)
-	if [ -n "${pins_base:-}" ] && [ "$seen" = "$n" ] && [ "$legacy" = $((n / 2)) ] &&
-	   grep -a -q "$n LIVE UPDATES KEXEC TEST PASSED" "$ws/serial.log" &&
-	   nopanic "$ws/serial.log"; then
-		pass=$((pass + 1))
-		echo "ok - cross-kexec endure: $n live updates alternating $v_new (kho_write_versions=$pins_base) and $v_old, every memfd intact:"
-		sed 's/^/    /' "$ws/updates"
+	if [ -z "${pins_base:-}" ]; then
+		endure_fail "the pre-flight tool found no pins that keep everything"
+	elif ! LUO_INITRD_EXTRA="file /kernel_b $old 0644 0 0" \
+		luo_initrd "$ws" "$new" "$(dirname "$endure")" "$endure"; then
+		endure_fail "cannot build the initramfs"
 	else
-		fail=$((fail + 1))
-		echo "not ok - cross-kexec endure: $n live updates alternating $v_new and $v_old (updates in turn: $seen; legacy reads: $legacy; serial: $ws/serial.log)"
-		tail -n 15 "$ws/serial.log" | sed 's/^/    /'
+		luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${ENDURE_TIMEOUT:-600}" \
+			"kho_write_versions=$pins_base luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
+		tr -d '\r' <"$ws/serial.log" | grep -a -o 'UPDATE [0-9]*\] intact on .*' >"$ws/updates" || true
+		# Update k runs 7.3 when k is odd, the patched kernel when k is
+		# even, after it read 7.3's handover as the legacy versions: the
+		# number of updates that ran as expected, or "bad".
+		seen=$(tr -d '\r' <"$ws/serial.log" | awk -v o="$v_old" -v p="$v_new" '
+			/no component versions in the handover FDT/ { legacy = 1 }
+			/UPDATE [0-9]*\] intact on / {
+				sub(/.*UPDATE /, "")
+				k = $1 + 0
+				want = (k % 2) ? o : p
+				if ($4 != want ";" || k != ++u || legacy != !(k % 2))
+					bad = 1
+				legacy = 0
+			}
+			END { print (bad || !u) ? "bad" : u }')
+		if [ "$seen" = "$n" ] && grep -a -q "$n LIVE UPDATES KEXEC TEST PASSED" "$ws/serial.log" &&
+		   nopanic "$ws/serial.log"; then
+			pass=$((pass + 1))
+			echo "ok - cross-kexec endure: $n live updates alternating $v_new (kho_write_versions=$pins_base) and $v_old, every memfd intact:"
+			sed 's/^/    /' "$ws/updates"
+		else
+			endure_fail "updates as expected: $seen; serial: $ws/serial.log"
+			tail -n 15 "$ws/serial.log" | sed 's/^/    /'
+		fi
 	fi
 fi
 
