@@ -54,7 +54,7 @@ st=$ws_all/src/tools/testing/selftests/liveupdate
 # are: stage 1 runs on the base, so the patched kernel reads what the 7.3
 # writer produces in those cases too (a session create refused with the
 # blocks full left an empty block behind).
-series_scenarios=(${CROSS_SERIES_SCENARIOS-luo_failed_create})
+series_scenarios=(${CROSS_SERIES_SCENARIOS-luo_failed_create luo_failed_preserve})
 for t in "${series_scenarios[@]}"; do
 	git -C "$TREE" show "HEAD:tools/testing/selftests/liveupdate/$t.c" >"$st/$t.c" ||
 		die "no scenario $t in the series"
@@ -224,9 +224,10 @@ else
 		luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${ENDURE_TIMEOUT:-600}" \
 			"kho_write_versions=$pins_base luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
 		# The test module's "finish was triggered" lines can land in the
-		# middle of the test's own lines on the console: take them out.
+		# middle of the test's own lines on the console, with or without
+		# a timestamp (7.3's console has none): take them out.
 		tr -d '\r' <"$ws/serial.log" |
-			perl -0pe 's/\[ *[0-9]+\.[0-9]+\] liveupdate test: [^\n]*?finish was triggered\n//g' \
+			perl -0pe 's/(?:\[ *[0-9]+\.[0-9]+\] )?liveupdate test: [^\n]*?finish was triggered\n//g' \
 			>"$ws/serial.clean"
 		grep -a -o 'UPDATE [0-9]*\] intact on .*' "$ws/serial.clean" >"$ws/updates" || true
 		# Update k runs 7.3 when k is odd, the patched kernel when k is

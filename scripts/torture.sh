@@ -61,7 +61,9 @@ rm -rf "$work"/*/initrd.cpio
 initrd_of luo_corrupt
 
 # The runs: one per case of luo_corrupt's table, "fault" (luo_fault),
-# "endure" (luo_endure: ten live updates in a row in one guest) and
+# "endure" (luo_endure: ten live updates in a row in one guest),
+# "endure-new-region" (four, a reserve_mem region added at the second: a
+# KHO boot allocates it in scratch and must not hand it over) and
 # "kasan:SCENARIO".
 if [ $# -gt 0 ]; then
 	cases=("$@")
@@ -69,13 +71,13 @@ elif [ -n "${TORTURE_CASES:-}" ]; then
 	read -r -a cases <<<"$TORTURE_CASES"
 else
 	mapfile -t cases < <("$work/luo_corrupt/test_binary" -l)
-	cases+=(fault endure)
+	cases+=(fault endure endure-new-region)
 	for t in ${TORTURE_KASAN-luo_debugfs_in}; do cases+=("kasan:$t"); done
 fi
 for c in "${cases[@]}"; do
 	case $c in
 	fault) initrd_of luo_fault ;;
-	endure) initrd_of luo_endure ;;
+	endure*) initrd_of luo_endure ;;
 	kasan:*) initrd_of "${c#kasan:}" ;;
 	esac
 done
@@ -93,6 +95,9 @@ for c in "${cases[@]}"; do
 		initrd=$work/luo_fault/initrd.cpio append=$cmdline
 	elif [ "$c" = endure ]; then
 		initrd=$work/luo_endure/initrd.cpio append="$cmdline luo_endure=10"
+	elif [ "$c" = endure-new-region ]; then
+		initrd=$work/luo_endure/initrd.cpio
+		append="$cmdline luo_endure=4 luo_endure_new_region=2"
 	elif [ "${c#kasan:}" != "$c" ]; then
 		initrd=$work/${c#kasan:}/initrd.cpio append=$cmdline
 	else
@@ -110,6 +115,9 @@ for c in "${cases[@]}"; do
 		corrupt="ten live updates in a row"
 		logged=$(grep -a -o 'UPDATE [0-9]*\] intact.*' "$serial" | tail -n 1 || true)
 		grep -a -o 'UPDATE [0-9]*\] intact.*' "$serial" >"$logs/endure.updates" || true
+	elif [ "$c" = endure-new-region ]; then
+		corrupt="four live updates, a reserve_mem region added at the second"
+		logged=$(grep -a -o 'UPDATE [0-9]*\] intact.*' "$serial" | tail -n 1 || true)
 	elif [ "${c#kasan:}" != "$c" ]; then
 		corrupt="the kexec test ${c#kasan:} on KASAN"
 		logged=$(grep -a -o -- '--- .* PASSED.*' "$serial" | tail -n 1 || true)
