@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export kernel kunit memblock selftests torture hygiene docs bisect cross check demo bench bench-mem clean distclean
+.PHONY: all help deps base tree export alone kernel kunit memblock selftests torture hygiene docs bisect cross check demo bench bench-mem clean distclean
 
 all: help
 
@@ -18,9 +18,10 @@ help:
 	@echo "make bench      live update at scale: unpatched vs patched kernel, one table"
 	@echo "make bench-mem  its memory axis alone: one memfd of 128 MiB to 2 GiB"
 	@echo "make tree       build/linux = base + patches/ (one commit per patch)"
-	@echo "make export     write build/linux's commits back to patches/ (+ out/mail/)"
+	@echo "make export     write build/linux's commits back to patches/<series>/"
+	@echo "                and each series' mail form to out/mail/<series>/"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
-	@echo "make hygiene | docs | kunit | memblock | selftests | bisect | cross"
+	@echo "make hygiene | docs | kunit | memblock | selftests | bisect | alone | cross"
 	@echo "                one stage of 'make check'"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build/ and out/ (the caches stay)"
@@ -57,6 +58,9 @@ docs: tree
 
 bisect: tree
 	@$(S)/bisect-build.sh
+
+alone: tree
+	@ALONE_BUILD=1 $(S)/alone.sh
 
 torture: tree
 	@$(S)/torture.sh $(T)

@@ -19,8 +19,9 @@
 # version (a <PREFIX>_ABI_VERSION in include/linux/kho/abi/) is kept as
 # $BUILD/prev-kernel/bzImage: the previous patched kernel, which reads the
 # older format only, for the rollback test of scripts/cross-kexec.sh.
-# BISECT_FROM=N starts the walk at patch N (a developer's check of the last
-# patches); make check walks from the base.
+# BISECT_FROM=N starts the walk at the N-th commit after the base, cover
+# letters counted (a developer's check of the last patches); make check
+# walks from the base. Steps are named <series>/<nnnn>, as in patches/.
 # Writes "PASSED FAILED" to $BUILD/results/bisect.
 
 . "$(dirname "$0")/lib.sh"
@@ -38,9 +39,19 @@ g() { git -C "$TREE" "$@"; }
 branch=$(g symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
 trap 'g checkout -q -f "$branch"' EXIT
 
-# The base, then every commit after the (empty) cover letter.
+# The base, then every patch after the first cover letter; the cover letters
+# of the later series are empty commits, which change nothing to build.
 mapfile -t commits < <(g rev-list --reverse "$(g rev-parse cover)..$branch")
 commits=(base "${commits[@]}")
+# pname[c]: <series>/<nnnn> for each patch, as in patches/.
+declare -A pname
+for d in $(stack_dirs); do
+	i=1
+	while read -r c; do
+		pname[$c]=$(printf '%s/%04d' "$d" "$i")
+		i=$((i + 1))
+	done < <(g rev-list --reverse "cover-$d..end-$d")
+done
 prev=$(prev_kernel_commit "$branch") || prev=
 # A partial walk keeps the previous kernel it may not reach.
 [ "${BISECT_FROM:-0}" -gt 0 ] || rm -f "$BUILD/prev-kernel/bzImage" "$BUILD/prev-kernel/commit"
@@ -54,10 +65,14 @@ for c in "${commits[@]}"; do
 		n=$((n + 1))
 		continue
 	fi
+	if [ "$c" != base ] && [ -z "${pname[$c]:-}" ]; then
+		n=$((n + 1))	# a cover letter
+		continue
+	fi
 	g checkout -q --detach "$c"
 	subj=$(g log -1 --format=%s)
-	name=$( [ "$c" = base ] && echo "base" || printf '%04d' "$n")
-	log=$logs/$name.log
+	name=$( [ "$c" = base ] && echo "base" || echo "${pname[$c]}")
+	log=$logs/${name//\//-}.log
 	start=$(date +%s)
 	warn=
 	if "$TOP/scripts/kernel.sh" "$TREE" "$out" >"$log" 2>&1 &&

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Series hygiene: every patch of patches/series applies, in order, to the
-# pinned base, and scripts/checkpatch.pl --strict reports no error, warning or
-# check on it, except what config/checkpatch.allow accepts with a reason.
-# One test per patch; writes "PASSED FAILED" to $BUILD/results/hygiene.
+# Series hygiene: patches/stack is well formed (each series exists, has a
+# cover letter, and depends only on series before it), every patch of the
+# stack applies, in merge order, to the pinned base, and
+# scripts/checkpatch.pl --strict reports no error, warning or check on it,
+# except what config/checkpatch.allow accepts with a reason. One test for the
+# stack and one per patch; writes "PASSED FAILED" to $BUILD/results/hygiene.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -24,8 +26,27 @@ trap 'rm -f "$idx"' EXIT
 GIT_INDEX_FILE=$idx git -C "$BASE_REPO" read-tree base
 
 pass=0 fail=0
-while read -r p; do
-	case "$p" in ''|'#'*) continue ;; esac
+bad=
+seen=" "
+for d in $(stack_dirs); do
+	[ -s "$TOP/patches/$d/cover-letter" ] && [ -f "$TOP/patches/$d/series" ] ||
+		bad="$bad $d: no cover-letter or series file;"
+	for dep in $(stack_field "$d" 4 | tr ',' ' '); do
+		[ "$dep" = base ] && continue
+		case "$seen" in *" $dep "*) ;; *) bad="$bad $d depends on $dep, which is not before it;" ;; esac
+	done
+	case "$(stack_field "$d" 2)" in PATCH|RFC|PATCH,v[0-9]*|RFC,v[0-9]*) ;; *) bad="$bad $d: prefix $(stack_field "$d" 2);" ;; esac
+	seen="$seen$d "
+done
+if [ -n "$bad" ]; then
+	echo "not ok - patches/stack:$bad"
+	fail=$((fail + 1))
+else
+	echo "ok - patches/stack: $(stack_dirs | wc -l) series, each after what it depends on"
+	pass=$((pass + 1))
+fi
+
+for p in $(for d in $(stack_dirs); do series_patches "$d"; done); do
 	f=$TOP/patches/$p
 	if [ ! -f "$f" ] || ! GIT_INDEX_FILE=$idx git -C "$BASE_REPO" apply --cached "$f" 2>"$idx.err"; then
 		echo "not ok - $p: does not apply"; sed 's/^/    /' "$idx.err" 2>/dev/null
@@ -61,7 +82,7 @@ while read -r p; do
 		echo "ok - $p: applies, checkpatch --strict clean"
 		pass=$((pass + 1))
 	fi
-done <"$TOP/patches/series"
+done
 rm -f "$idx.err"
 echo "$pass $fail" >"$res/hygiene"
 msg "hygiene: $pass passed, $fail failed"

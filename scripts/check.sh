@@ -7,11 +7,13 @@
 # memblock simulator, the kexec selftests, corrupt handovers and allocation
 # failures on a KASAN kernel (a representative subset of the matrix of
 # scripts/torture.sh: $TORTURE_CHECK_CASES), the build of every patch (with
-# W=1 and sparse on the files the series touches), and the live update from
+# W=1 and sparse on the files the series touches), each series of
+# patches/stack applied (and built, where that makes a tree the stack does
+# not contain) on its prerequisites alone, and the live update from
 # the unpatched base kernel into the patched one. Ends with "N passed, N
 # failed" over every patch checked, every patch built, every KUnit case,
-# every memblock simulator check and every kexec test, and exits non-zero on
-# any failure.
+# every memblock simulator check, every series alone and every kexec test,
+# and exits non-zero on any failure.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -59,6 +61,9 @@ if [ "$tree_ok" = 1 ]; then
 	bisect_ok=1
 	"$TOP/scripts/bisect-build.sh" || bisect_ok=0
 
+	stage "each series on its prerequisites alone (git am; built where the stack lacks its tree)"
+	ALONE_BUILD=1 "$TOP/scripts/alone.sh" || true
+
 	stage "live update from the unpatched base kernel into the patched kernel"
 	if [ "$kernel_ok" = 1 ] && [ -f "$BUILD/base-kernel/bzImage" ]; then
 		"$TOP/scripts/cross-kexec.sh" || true
@@ -69,7 +74,7 @@ fi
 
 stage "summary"
 pass=0 fail=0
-for s in hygiene docs kunit memblock selftests torture bisect cross; do
+for s in hygiene docs kunit memblock selftests torture bisect alone cross; do
 	if [ -f "$res/$s" ]; then
 		read -r p f <"$res/$s"
 	else

@@ -73,3 +73,68 @@ kernel_at() {
 	[ "$ok" = 0 ] || tail -n 20 "$log" >&2
 	return "$ok"
 }
+
+# The stack: patches/stack lists the series in merge order, one a line:
+#   <directory> <subject prefix> <tree> <series it depends on, comma-separated, or base>
+# Each patches/<directory>/ holds a cover-letter, a series file (its patches,
+# in order) and the git format-patch files it names.
+STACK=$TOP/patches/stack
+
+# stack_dirs: the series' directories, in merge order.
+stack_dirs() {
+	awk '!/^#/ && NF { print $1 }' "$STACK"
+}
+
+# stack_field DIR N: field N (2 prefix, 3 tree, 4 depends) of DIR's line.
+stack_field() {
+	awk -v d="$1" -v n="$2" '!/^#/ && $1 == d { print $n }' "$STACK"
+}
+
+# series_patches DIR: the patch files of DIR, in order, as paths under patches/.
+series_patches() {
+	local p
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		echo "$1/$p"
+	done <"$TOP/patches/$1/series"
+}
+
+# stack_closure DIR: DIR's prerequisites, transitively, then DIR, in merge
+# order: what is applied to the base to check DIR alone.
+stack_closure() {
+	local want=" $1 " changed=1 d dep
+	while [ "$changed" = 1 ]; do
+		changed=0
+		for d in $(stack_dirs); do
+			case "$want" in *" $d "*) ;; *) continue ;; esac
+			for dep in $(stack_field "$d" 4 | tr ',' ' '); do
+				[ "$dep" = base ] && continue
+				case "$want" in *" $dep "*) ;; *) want="$want$dep "; changed=1 ;; esac
+			done
+		done
+	done
+	for d in $(stack_dirs); do
+		case "$want" in *" $d "*) echo "$d" ;; esac
+	done
+}
+
+# stack_stamp: a hash of everything under patches/ that makes the tree.
+stack_stamp() {
+	local d
+	{
+		cat "$STACK"
+		for d in $(stack_dirs); do
+			cat "$TOP/patches/$d/series" "$TOP/patches/$d/cover-letter"
+			(cd "$TOP/patches" && cat $(series_patches "$d"))
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# git_identity REPO: git am needs a committer; fall back to a neutral local
+# identity where the machine has none (it never reaches an exported patch).
+git_identity() {
+	git -C "$1" config user.email >/dev/null ||
+		git -C "$1" config user.email "builder@localhost"
+	git -C "$1" config user.name >/dev/null ||
+		git -C "$1" config user.name "kho-luo-series builder"
+}
