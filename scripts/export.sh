@@ -58,8 +58,13 @@ for i in "${!dirs[@]}"; do
 done
 g tag -f cover "${starts[0]}" >/dev/null
 
-# Replace every series directory (and what the single-series layout left).
+# Replace every series directory; remove the directories of series that
+# patches/stack no longer names (and what the single-series layout left).
 rm -f "$TOP"/patches/*.patch "$TOP/patches/series" "$TOP/patches/cover-letter"
+for old in "$TOP"/patches/*/; do
+	old=$(basename "$old")
+	printf '%s\n' "${dirs[@]}" | grep -qxF "$old" || rm -rf "${TOP:?}/patches/$old"
+done
 for d in "${dirs[@]}"; do
 	rm -rf "${TOP:?}/patches/$d"
 	mkdir -p "$TOP/patches/$d"
