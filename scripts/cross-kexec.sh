@@ -223,11 +223,14 @@ else
 	else
 		luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${ENDURE_TIMEOUT:-600}" \
 			"kho_write_versions=$pins_base luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
-		# The test module's "finish was triggered" lines can land in the
-		# middle of the test's own lines on the console, with or without
-		# a timestamp (7.3's console has none): take them out.
+		# Kernel lines printed while the test prints its own can land in
+		# the middle of a test line on the console, with or without a
+		# timestamp (7.3's console has none): the test module's "finish
+		# was triggered" lines and KHO's line about the unclaimed memory,
+		# which a work item prints once the sessions are finished. Take
+		# them out.
 		tr -d '\r' <"$ws/serial.log" |
-			perl -0pe 's/(?:\[ *[0-9]+\.[0-9]+\] )?liveupdate test: [^\n]*?finish was triggered\n//g' \
+			perl -0pe 's/(?:\[ *[0-9]+\.[0-9]+\] )?(?:liveupdate test: [^\n]*?finish was triggered|KHO: (?:gave back|keeping the) [^\n]*)\n//g' \
 			>"$ws/serial.clean"
 		grep -a -o 'UPDATE [0-9]*\] intact on .*' "$ws/serial.clean" >"$ws/updates" || true
 		# Update k runs 7.3 when k is odd, the patched kernel when k is
