@@ -15,10 +15,10 @@
 # shares objects with the other builds, which use the same source path) and
 # goes back to the branch at the end. The base step's bzImage is kept as
 # $BUILD/base-kernel/bzImage: the unpatched kernel of the cross-kernel test.
-# The bzImage of the step before the last patch that changes a component
-# version (a <PREFIX>_ABI_VERSION in include/linux/kho/abi/) is kept as
-# $BUILD/prev-kernel/bzImage: the previous patched kernel, which reads the
-# older format only, for the rollback test of scripts/cross-kexec.sh.
+# The bzImage of the last patch before the last one that changes a
+# component version or the version written by default (prev_kernel_commit
+# in lib.sh) is kept as $BUILD/prev-kernel/bzImage: the previous patched
+# kernel, for the rollback tests of scripts/cross-kexec.sh.
 # BISECT_FROM=N starts the walk at the N-th commit after the base, cover
 # letters counted (a developer's check of the last patches); make check
 # walks from the base. Steps are named <series>/<nnnn>, as in patches/.

@@ -43,16 +43,24 @@ QEMU_ACCEL=${QEMU_ACCEL:-tcg}
 msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# prev_kernel_commit BRANCH: the commit of the series before the last patch
-# that changes a component version (a <PREFIX>_ABI_VERSION define in
-# include/linux/kho/abi/): the previous patched kernel, which reads the older
-# format only. Fails if no patch changes a version.
+# prev_kernel_commit BRANCH: the last patch of the series before the last
+# patch that changes a component version or the version written by default
+# (a <PREFIX>_ABI_VERSION or <PREFIX>_ABI_WRITE_VERSION define in
+# include/linux/kho/abi/), cover letters skipped: the previous patched
+# kernel, the release before the last format change. Fails if no patch
+# changes a version.
 prev_kernel_commit() {
-	local bump
+	local bump c
 	bump=$(git -C "$TREE" log -1 --format=%H \
-		-G'^#define [A-Z0-9_]+_ABI_VERSION[[:space:]]' \
+		-G'^#define [A-Z0-9_]+_ABI_(WRITE_)?VERSION[[:space:]]' \
 		"$(git -C "$TREE" rev-parse cover)..$1" -- include/linux/kho/abi/)
-	[ -n "$bump" ] && git -C "$TREE" rev-parse "$bump^"
+	[ -n "$bump" ] || return 1
+	c=$(git -C "$TREE" rev-parse "$bump^")
+	# A cover letter is an empty commit: take the patch before it.
+	while [ "$(git -C "$TREE" rev-parse "$c^{tree}")" = "$(git -C "$TREE" rev-parse "$c^^{tree}")" ]; do
+		c=$(git -C "$TREE" rev-parse "$c^")
+	done
+	echo "$c"
 }
 
 # kernel_at COMMIT OUT LOG: build the selftest kernel (scripts/kernel.sh, with

@@ -5,9 +5,10 @@
 # make bench and make cross run, where they are missing or out of date:
 #   base  the unpatched base, $BUILD/base-kernel/bzImage;
 #   prev  the previous patched kernel, $BUILD/prev-kernel/bzImage: the
-#         commit before the last patch that changes a component version
-#         (a <PREFIX>_ABI_VERSION in include/linux/kho/abi/), which reads
-#         the older format only.
+#         last patch before the last one that changes a component version
+#         or the version written by default (a <PREFIX>_ABI_VERSION or
+#         <PREFIX>_ABI_WRITE_VERSION in include/linux/kho/abi/; see
+#         prev_kernel_commit in lib.sh).
 # Each is built with the selftest kernel's configuration (scripts/kernel.sh)
 # in $BUILD/bisect, the directory of the per-patch walk (so that ccache
 # serves what the walk compiled), from build/linux checked out at that

@@ -7,9 +7,10 @@
 #
 # The scenarios are the kexec tests that the tree's selftest Makefile builds
 # (TEST_GEN_PROGS_EXTENDED, each with its own .c file), so a scenario that the
-# series adds is picked up without touching this script, except luo_corrupt,
-# luo_fault and luo_endure: they need the kernel and command line of
-# scripts/torture.sh, which runs them. vmtest.sh is pointed
+# series adds is picked up without touching this script, except the tests of
+# the harness (luo_corrupt, luo_fault, luo_endure and luo_version_drop_*,
+# which need CONFIG_KEXEC_HANDOVER_CORRUPT_TEST or fault injection): they
+# need the kernel and command line of scripts/torture.sh, which runs them. vmtest.sh is pointed
 # at $BUILD/kernel, which scripts/kernel.sh configured exactly as vmtest.sh
 # does, so it finds the kernel up to date. vmtest.sh asks QEMU for TCG first.
 # Writes "PASSED FAILED" to $BUILD/results/selftests.
@@ -27,7 +28,7 @@ if [ $# -gt 0 ]; then
 else
 	mapfile -t scenarios < <(sed -n 's/^TEST_GEN_PROGS_EXTENDED[[:space:]]*+=[[:space:]]*//p' "$st/Makefile" |
 		tr ' ' '\n' | while read -r t; do
-			case $t in luo_corrupt|luo_fault|luo_endure) continue ;; esac
+			case $t in luo_corrupt|luo_fault|luo_endure|luo_version_drop_*) continue ;; esac
 			[ -f "$st/$t.c" ] && echo "$t"
 		done)
 fi

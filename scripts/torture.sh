@@ -17,8 +17,11 @@
 #
 # A case "kasan:SCENARIO" runs the kexec selftest SCENARIO as it is on
 # that kernel instead: for reads of the handover (debugfs) that only KASAN
-# shows to be reads of freed memory. The full matrix ends with
-# $TORTURE_KASAN (default luo_debugfs_in).
+# shows to be reads of freed memory, and for the selftests that need the
+# facility that corrupts the outgoing state (luo_version_drop_*, which use
+# it to hand over a version the next kernel does not read). The full matrix
+# ends with $TORTURE_KASAN (default luo_debugfs_in and the
+# luo_version_drop_* scenarios).
 #
 # A case passes when the guest printed the selftest's "TEST PASSED" and the
 # serial log holds no WARNING, BUG, KASAN report, Oops or panic; otherwise
@@ -72,7 +75,9 @@ elif [ -n "${TORTURE_CASES:-}" ]; then
 else
 	mapfile -t cases < <("$work/luo_corrupt/test_binary" -l)
 	cases+=(fault endure endure-new-region)
-	for t in ${TORTURE_KASAN-luo_debugfs_in}; do cases+=("kasan:$t"); done
+	for t in ${TORTURE_KASAN-luo_debugfs_in luo_version_drop_test luo_version_drop_memfd luo_version_drop_radix}; do
+		cases+=("kasan:$t")
+	done
 fi
 for c in "${cases[@]}"; do
 	case $c in
