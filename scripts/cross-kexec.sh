@@ -17,10 +17,12 @@
 # default; the previous patched kernel ($BUILD/prev-kernel, made the same
 # way) is the series before its last format change, the last patch that
 # raises a component's version or the version written by default.
-# - Patched -> Linux 7.3, pinned (kho_write_versions=) as the series'
-#   pre-flight tool (tools/kho/kho-preflight) decides from 7.3's image: 7.3
-#   restores everything and the scenario passes. The tool's report is
-#   printed.
+# - Patched -> Linux 7.3, pinned as the series' pre-flight tool
+#   (tools/kho/kho-preflight) decides from 7.3's image: 7.3 restores
+#   everything and the scenario passes. The tool's report is printed. The
+#   pins reach the guest as "lu_pins=" on its command line, which the test
+#   binary writes to sysfs (scripts/lu_pins.c), as the tool's --apply does
+#   on a host: the kernel has no parameter for them.
 # - Patched -> Linux 7.3, not pinned (luo_kexec_simple only): 7.3 refuses
 #   the handover's root compatible, says so, boots to userspace without the
 #   state (stage 2 finds no state session) and does not panic or warn.
@@ -122,7 +124,7 @@ preflight() {
 	pf_rc=0
 	"$tool" --running "${3:-$BUILD/kernel/vmlinux}" "$2" >"$ws_all/preflight-$1.txt" || pf_rc=$?
 	sed 's/^/    /' "$ws_all/preflight-$1.txt"
-	pins=$(sed -n 's/^result: everything kept once pinned: kho_write_versions=\([^ ]*\).*/\1/p' \
+	pins=$(sed -n 's/^result: everything kept once pinned: \([^ ]*\).*/\1/p' \
 		"$ws_all/preflight-$1.txt")
 	[ "$pf_rc" = 3 ] && [ -n "$pins" ]
 }
@@ -138,7 +140,7 @@ rollback() {
 	order=$(tr -d '\r' <"$ws/serial.log" | awk -v n="Linux version $vs " -v o="Linux version $tr " '
 		index($0, n) && !s { s = 1; print "patched"; next }
 		index($0, o) && s == 1 { s = 2; print "target"; next }
-		/KHO: component .*: writing version 1 \(pinned/ && s == 1 && !p { p = 1; print "pinned" }
+		/KHO: component .*: writing version 1 \(default/ && s == 1 && !p { p = 1; print "pinned" }
 		'"$rules"'
 		/TEST PASSED/ && s >= 2 { print "passed" }' | tr '\n' ' ')
 	if [ "$order" = "$expect" ] && nopanic "$ws/serial.log"; then
@@ -164,7 +166,7 @@ if [ ${#rollback_scenarios[@]} -gt 0 ]; then
 		pins_base=$pins
 		for t in "${rollback_scenarios[@]}"; do
 			rollback rollback-7.3-pinned "$old" "$v_old" "$t" \
-				"kho_write_versions=$pins" "patched pinned target passed " ""
+				"lu_pins=$pins" "patched pinned target passed " ""
 		done
 	else
 		fail=$((fail + 1))
@@ -212,7 +214,7 @@ fi
 
 # Ten live updates in a row in one guest, alternating the patched kernel and
 # Linux 7.3 (the series' luo_endure, luo_endure_alt=1): the patched kernel
-# writes what 7.3 reads (kho_write_versions=, the pins of the pre-flight
+# writes what 7.3 reads (lu_pins=, the pins of the pre-flight
 # tool, as above; 7.3 ignores the parameter), 7.3 writes its own format, which
 # the patched kernel reads as the legacy versions. Every memfd is verified
 # byte for byte at every update, and the free memory is printed per update.
@@ -241,7 +243,7 @@ else
 		endure_fail "cannot build the initramfs"
 	else
 		luo_qemu "$new" "$ws/initrd.cpio" "$ws/serial.log" "${ENDURE_TIMEOUT:-600}" \
-			"kho_write_versions=$pins_base luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
+			"lu_pins=$pins_base luo_endure=$n luo_endure_alt=1 luo_endure_old=1"
 		# Kernel lines printed while the test prints its own can land in
 		# the middle of a test line on the console, with or without a
 		# timestamp (7.3's console has none): the test module's "finish
@@ -269,7 +271,7 @@ else
 		if [ "$seen" = "$n" ] && grep -a -q "$n LIVE UPDATES KEXEC TEST PASSED" "$ws/serial.log" &&
 		   nopanic "$ws/serial.log"; then
 			pass=$((pass + 1))
-			echo "ok - cross-kexec endure: $n live updates alternating $v_new (kho_write_versions=$pins_base) and $v_old, every memfd intact:"
+			echo "ok - cross-kexec endure: $n live updates alternating $v_new (pinned $pins_base) and $v_old, every memfd intact:"
 			sed 's/^/    /' "$ws/updates"
 		else
 			endure_fail "updates as expected: $seen; serial: $ws/serial.log"

@@ -9,6 +9,8 @@
 # stage 2. NEXT_KERNEL is the kernel kexec'ed into; it may differ from the one
 # QEMU boots, which vmtest.sh cannot do. Headers and gen_init_cpio come from
 # the kernel build directory $LUO_INITRD_KERNEL (default $BUILD/kernel).
+# The test binary also links scripts/lu_pins.c, which writes the pins of
+# "lu_pins=" on the guest's command line to sysfs before the test runs.
 # $LUO_INITRD_EXTRA: more gen_init_cpio lines for the first boot's initramfs.
 
 luo_initrd() {
@@ -21,8 +23,8 @@ luo_initrd() {
 	make -s -C "$TREE" O="$kout" ARCH=x86 headers_install \
 		INSTALL_HDR_PATH="$ws/usr" || return 1
 	local cc=(gcc -static -nostdinc -nostdlib -I "$ws/usr/include" -I "$root/tools/include/nolibc")
-	"${cc[@]}" -O2 -I "$src/lib/include" -o "$ws/test_binary" "$@" "$src/lib/lu_utils.c" ||
-		return 1
+	"${cc[@]}" -O2 -I "$src/lib/include" -o "$ws/test_binary" "$@" "$src/lib/lu_utils.c" \
+		"$TOP/scripts/lu_pins.c" || return 1
 	"${cc[@]}" -s -Os -fno-asynchronous-unwind-tables -fno-ident \
 		-fno-stack-protector -o "$ws/init" "$src/init.c" || return 1
 
