@@ -19,7 +19,7 @@
 
 # One case of each class of the matrix and the allocation failures; make
 # torture runs every case and the ten updates in a row (CI's 90 minutes).
-TORTURE_CHECK_CASES=${TORTURE_CHECK_CASES:-"memfd-size memfd-seals folio-index-dup file-compatible session-files-text sessions-block-cycle luo-compatible fdt-memfd-version-missing fdt-component-unknown fdt-map-unaligned scratch-size scratch-reserved setup-fdt-size-zero flb-record-count-max flb-record-count-low radix-node-cycle reserve-mem-start fault endure-new-region kasan:luo_debugfs_in kasan:luo_version_drop_test kasan:luo_version_drop_memfd kasan:luo_version_drop_radix"}
+TORTURE_CHECK_CASES=${TORTURE_CHECK_CASES:-"memfd-size memfd-seals folio-index-dup file-compatible session-files-unpreserved sessions-block-cycle luo-compatible fdt-memfd-version-missing fdt-component-unknown fdt-map-unaligned scratch-size scratch-reserved setup-fdt-size-zero flb-record-count-max flb-record-count-low radix-node-cycle reserve-mem-start fault endure-new-region kasan:luo_debugfs_in kasan:luo_version_drop_test kasan:luo_version_drop_memfd kasan:luo_version_drop_radix"}
 
 res=$BUILD/results
 rm -rf "$res"

@@ -4,10 +4,10 @@
 # torture.sh [CASE...]: the matrix of corrupt handovers across real kexecs.
 #
 # Builds, once, the torture kernel in $BUILD/torture-kernel: the selftest
-# configuration plus config/torture.config (the test facility that corrupts
-# the outgoing state, CONFIG_KEXEC_HANDOVER_CORRUPT_TEST, KASAN and the
-# fault-injection framework). The plain kernel of the other selftests is not
-# touched. Then runs the kexec selftest luo_corrupt once per case of its
+# configuration, plus its config.harness (the test facility that corrupts
+# the outgoing state, CONFIG_KEXEC_HANDOVER_CORRUPT_TEST, and the
+# fault-injection framework), plus config/torture.config (KASAN). The plain
+# kernel of the other selftests is not touched. Then runs the kexec selftest luo_corrupt once per case of its
 # table (tools/testing/selftests/liveupdate/luo_corrupt.c; "luo_corrupt -l"
 # lists them), each in its own QEMU guest of 2 GiB under TCG, booted with
 # panic_on_warn=1 and kho_scratch=32M,256M,256M: KASAN's early reservations
@@ -44,7 +44,9 @@ rm -f "$res/torture"
 
 [ -f "$st/luo_corrupt.c" ] || die "$st/luo_corrupt.c: the series has no corrupt matrix"
 
-KERNEL_EXTRA_CONFIG=$TOP/config/torture.config \
+[ -f "$st/config.harness" ] || die "$st/config.harness: the series has no harness configuration"
+cat "$st/config.harness" "$TOP/config/torture.config" >"$work/extra.config"
+KERNEL_EXTRA_CONFIG=$work/extra.config \
 	"$TOP/scripts/kernel.sh" "$TREE" "$out" >"$logs/build.log" 2>&1 || {
 	tail -n 20 "$logs/build.log" >&2
 	echo "0 1" >"$res/torture"
