@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all help deps base tree export alone kernel kunit memblock selftests torture hygiene docs bisect cross check demo bench bench-mem clean distclean
+.PHONY: all help deps base tree export alone kernel kunit memblock selftests torture hygiene docs bisect cross preflight check demo bench bench-mem clean distclean
 
 all: help
 
@@ -22,7 +22,7 @@ help:
 	@echo "                and each series' mail form to out/mail/<series>/"
 	@echo "make kernel     build the bzImage of the kexec selftests and the demo"
 	@echo "make hygiene | docs | kunit | memblock | selftests | bisect | alone | cross"
-	@echo "                one stage of 'make check'"
+	@echo "     | preflight  one stage of 'make check'"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make clean      remove build/ and out/ (the caches stay)"
 
@@ -68,6 +68,10 @@ torture: tree
 cross: kernel
 	@$(S)/ref-kernels.sh base prev
 	@$(S)/cross-kexec.sh $(T)
+
+preflight: kernel
+	@$(S)/ref-kernels.sh base prev
+	@$(S)/preflight-images.sh
 
 check: deps
 	@$(S)/check.sh

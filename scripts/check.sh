@@ -10,10 +10,11 @@
 # W=1 and sparse on the files the series touches), each series of
 # patches/stack applied (and built, where that makes a tree the stack does
 # not contain) on its prerequisites alone, and the live update from
-# the unpatched base kernel into the patched one. Ends with "N passed, N
+# the unpatched base kernel into the patched one, and the pre-flight tool
+# on Debian's kernels and on hostile images, fuzzed. Ends with "N passed, N
 # failed" over every patch checked, every patch built, every KUnit case,
-# every memblock simulator check, every series alone and every kexec test,
-# and exits non-zero on any failure.
+# every memblock simulator check, every series alone, every kexec test and
+# every pre-flight case, and exits non-zero on any failure.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -70,11 +71,18 @@ if [ "$tree_ok" = 1 ]; then
 	else
 		echo "not ok - no base or patched kernel to run"
 	fi
+
+	stage "pre-flight on Debian's kernels, every compression, hostile images, fuzzing (ASan, UBSan)"
+	if [ "$kernel_ok" = 1 ]; then
+		"$TOP/scripts/preflight-images.sh" || true
+	else
+		echo "not ok - no patched kernel to write"
+	fi
 fi
 
 stage "summary"
 pass=0 fail=0
-for s in hygiene docs kunit memblock selftests torture bisect alone cross; do
+for s in hygiene docs kunit memblock selftests torture bisect alone cross preflight; do
 	if [ -f "$res/$s" ]; then
 		read -r p f <"$res/$s"
 	else

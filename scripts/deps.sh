@@ -12,6 +12,8 @@ pkgs=(
 	qemu-system-x86 qemu-system-data
 	ccache sparse python3-ply python3-git
 	liburcu-dev zlib1g-dev python3-sphinx python3-sphinx-rtd-theme
+	liblzma-dev libzstd-dev liblz4-dev clang libclang-rt-dev
+	gzip zstd lz4 bzip2
 )
 
 missing=()

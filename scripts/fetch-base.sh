@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fetch the pinned Debian linux-source package through a private apt
-# configuration (the machine's /etc/apt is left alone), verify its sha256,
+# configuration (debian_apt in lib.sh), verify its sha256,
 # unpack it and turn it into a git repository with one commit tagged "base".
 # Everything is cached under $CACHE_DIR and reused on the next run.
 
@@ -14,24 +14,7 @@ if [ -n "${BASE_VERSION_OVERRIDE:-}" ]; then
 	msg "WARNING: BASE_VERSION_OVERRIDE: using $BASE_PACKAGE $BASE_VERSION instead of the pinned version"
 fi
 
-apt_dir=$CACHE_DIR/apt
-mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
-	"$apt_dir/etc" "$CACHE_DIR/deb"
-touch "$apt_dir/state/status"
-
-# The archive comes from the machine's own apt configuration: the URI of its
-# Debian main archive, or BASE_MIRROR when set.
-mirror=${BASE_MIRROR:-$(apt-get indextargets --format '$(REPO_URI) $(COMPONENT) $(IDENTIFIER)' 2>/dev/null |
-	awk '$2 == "main" && $3 == "Packages" && $1 ~ /\/debian\/?$/ { print $1; exit }')}
-[ -n "$mirror" ] || die "no Debian archive in the machine's apt sources; set BASE_MIRROR"
-keyring=${BASE_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
-echo "deb [signed-by=$keyring] $mirror $BASE_SUITE main" >"$apt_dir/etc/sources.list"
-
-apt_opts=(-q -o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null
-	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-	-o "Dir::State=$apt_dir/state" -o "Dir::State::status=$apt_dir/state/status"
-	-o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
+debian_apt
 
 deb=$CACHE_DIR/deb/${BASE_PACKAGE}_${BASE_VERSION/:/%3a}_all.deb
 if [ ! -f "$deb" ]; then

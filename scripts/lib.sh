@@ -43,6 +43,29 @@ QEMU_ACCEL=${QEMU_ACCEL:-tcg}
 msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# debian_apt: set apt_opts, the options of apt-get and apt-cache for a
+# private configuration under $CACHE_DIR/apt (the machine's /etc/apt is left
+# alone) that reads $BASE_SUITE of the machine's Debian archive, or of
+# BASE_MIRROR when set. apt-get download checks what it fetches against the
+# suite's signed index.
+debian_apt() {
+	local mirror keyring
+	apt_dir=$CACHE_DIR/apt
+	mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
+		"$apt_dir/etc" "$CACHE_DIR/deb"
+	touch "$apt_dir/state/status"
+	mirror=${BASE_MIRROR:-$(apt-get indextargets --format '$(REPO_URI) $(COMPONENT) $(IDENTIFIER)' 2>/dev/null |
+		awk '$2 == "main" && $3 == "Packages" && $1 ~ /\/debian\/?$/ { print $1; exit }')}
+	[ -n "$mirror" ] || die "no Debian archive in the machine's apt sources; set BASE_MIRROR"
+	keyring=${BASE_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+	echo "deb [signed-by=$keyring] $mirror $BASE_SUITE main" >"$apt_dir/etc/sources.list"
+	apt_opts=(-q -o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null
+		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+		-o "Dir::State=$apt_dir/state" -o "Dir::State::status=$apt_dir/state/status"
+		-o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
+}
+
 # prev_kernel_commit BRANCH: the last patch of the series before the last
 # patch that changes a component version or the version written by default
 # (a <PREFIX>_ABI_VERSION or <PREFIX>_ABI_WRITE_VERSION define in
