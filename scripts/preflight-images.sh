@@ -82,7 +82,7 @@ run() {
 
 # json NAME TARGET: the JSON report of the plain build, into $ws/out/NAME.json.
 json() {
-	"$ws/plain/kho-preflight" --json --running "$writer" "$2" >"$ws/out/$1.json" 2>&1 || true
+	"$ws/plain/kho-preflight" --json --running "$writer" "$2" >"$ws/out/$1.json" 2>/dev/null || true
 }
 
 echo "# Debian's kernels"
@@ -195,8 +195,10 @@ if python3 "$TOP/scripts/preflight-seeds.py" "$seeds" >"$ws/seeds.log" 2>&1; the
 	# The exit status each kind gives: a catalog keeps everything; Linux
 	# 7.3 keeps everything once block is pinned to version 1; without LUO
 	# it drops LUO's components; 6.19 reads another KHO format; a kernel
-	# without KHO receives nothing; a KHO format no release reads, or
-	# strings of two releases, cannot be placed.
+	# without KHO receives nothing; a KHO format no release reads, strings
+	# of two releases, a catalog with a bad record, a record apart from it,
+	# more records than the tool keeps, or a reserved field set, and an ELF
+	# file that is not an executable cannot be read or placed.
 	for img in "$seeds"/*; do
 		kind=${img##*/}
 		kind=${kind%.*}
@@ -204,7 +206,8 @@ if python3 "$TOP/scripts/preflight-seeds.py" "$seeds" >"$ws/seeds.log" 2>&1; the
 		catalog | catalog-scan) want=0 ;;
 		linux-7.3) want=3 ;;
 		linux-7.3-no-luo | linux-6.19 | no-kho) want=1 ;;
-		kho-unknown | kho-v4-luo-v1) want=2 ;;
+		kho-unknown | kho-v4-luo-v1 | catalog-scan-bad | catalog-scan-two | \
+		catalog-many | catalog-reserved | not-executable) want=2 ;;
 		*) want=unknown ;;
 		esac
 		run "${img##*/}" "$img"
@@ -246,6 +249,10 @@ for fmt in ('gzip', 'xz', 'zstd', 'lz4'):
     b = bytearray(img)
     struct.pack_into('<I', b, 0x24c, len(img))
     put(fmt + '-payload-past-end', bytes(b))
+    # Bytes after the compressed stream, before the size trailer.
+    b = bytearray(img[:off + plen - 4] + b'trailing bytes!!' + img[off + plen - 4:])
+    struct.pack_into('<I', b, 0x24c, plen + 16)
+    put(fmt + '-trailing', bytes(b))
     b = bytearray(img[:off + plen // 2] + img[off + plen - 4:off + plen])
     struct.pack_into('<I', b, 0x24c, plen // 2 + 4)
     put(fmt + '-payload-half', bytes(b))     # the size trailer kept
@@ -298,6 +305,56 @@ PY
 		ok "json: path $i $(printf '%q' "$name"): valid, exit $rc"
 	else
 		nok "json: path $i $(printf '%q' "$name"): not valid JSON, or not the path (exit $rc)"
+	fi
+done
+
+echo "# --json on an error: the error as JSON on stdout, exit 2"
+rc=0
+"$ws/plain/kho-preflight" --json --running "$writer" "$ws/img/hostile-gzip-size+1" \
+	>"$ws/out/error.json" 2>/dev/null || rc=$?
+if [ "$rc" = 2 ] && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r["status"] == 2 and "decompress" in r["error"]))' "$ws/out/error.json"; then
+	ok "json: an error: $(cat "$ws/out/error.json")"
+else
+	nok "json: an error: exit $rc, $(cat "$ws/out/error.json")"
+fi
+
+# --apply on a running kernel's sysfs, here a directory laid out as
+# /sys/kernel/kho/components/: block written in version 2, which Linux 7.3
+# does not read; the other components of 7.3 in version 1.
+echo "# --apply: the pins written, and an error when one cannot be"
+fake=$ws/sysfs
+for pass_ in ok unwritable; do
+	rm -rf "$fake"
+	for c in radix-tree vmalloc block luo memfd memblock; do
+		mkdir -p "$fake/components/$c"
+		v=1
+		[ "$c" = block ] && v=2
+		echo "$v" >"$fake/components/$c/version"
+		echo 1 >"$fake/components/$c/min_write_version"
+		echo "$v" >"$fake/components/$c/write_version"
+	done
+	if [ "$pass_" = unwritable ]; then
+		# A number that even root cannot write (a 0444 sysctl): block
+		# then writes a version it cannot, and is pinned to 1.
+		ln -sf /proc/sys/kernel/ngroups_max "$fake/components/block/write_version"
+	fi
+	rc=0
+	"$ws/plain/kho-preflight" --sysfs "$fake" "$base" >"$ws/out/apply-check.txt" 2>&1 || rc=$?
+	rc_apply=0
+	"$ws/plain/kho-preflight" --apply --sysfs "$fake" "$base" >"$ws/out/apply.txt" 2>&1 || rc_apply=$?
+	if [ "$pass_" = ok ]; then
+		if [ "$rc" = 3 ] && [ "$rc_apply" = 0 ] &&
+			[ "$(cat "$fake/components/block/write_version")" = 1 ] &&
+			[ "$(cat "$fake/components/luo/write_version")" = 1 ] &&
+			grep -q '^result: everything kept; pinned block:1$' "$ws/out/apply.txt"; then
+			ok "apply: without it exit 3, with it exit 0 and block/write_version 1"
+		else
+			nok "apply: exit $rc then $rc_apply, block/write_version $(cat "$fake/components/block/write_version"): $(tail -n 1 "$ws/out/apply.txt")"
+		fi
+	elif [ "$rc_apply" = 2 ] && grep -q 'pinning block to version 1' "$ws/out/apply.txt"; then
+		ok "apply: a pin that cannot be written: exit 2, $(grep 'pinning block' "$ws/out/apply.txt")"
+	else
+		nok "apply: a pin that cannot be written: exit $rc_apply: $(cat "$ws/out/apply.txt")"
 	fi
 done
 
