@@ -260,6 +260,9 @@ for fmt in ('gzip', 'xz', 'zstd', 'lz4'):
     struct.pack_into('<I', b, 0x248, 0xfffffff0)
     put(fmt + '-offset-past-end', bytes(b))
     b = bytearray(img)
+    struct.pack_into('<I', b, 0x248, 0)
+    put(fmt + '-offset-zero', bytes(b))
+    b = bytearray(img)
     b[0x1f1] = 0xff
     put(fmt + '-setup-sects', bytes(b))
     b = bytearray(img)
